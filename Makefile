@@ -1,0 +1,54 @@
+# Gateway Studio. Two commands matter: `make run` and `make test`; both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+CARGO ?= cargo
+# Debian's Xvfb through xvfb-run, inside a private D-Bus session (GTK and WebKit want one).
+GUI := NO_AT_BRIDGE=1 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: run setup setup-test ui build test lint test-rust test-ui test-e2e bindings bench clean
+
+## make run: install what is missing, build the UI and the app, open the window.
+run: setup build
+	./target/debug/gateway-studio
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+ui:
+	@cd ui && npm run --silent build
+
+build: ui
+	$(CARGO) build --quiet
+
+## make test: every suite: format, lints, Rust tests, UI checks and tests, the real window.
+test: setup-test ui lint test-rust test-ui test-e2e
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --quiet --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --quiet
+
+test-ui:
+	cd ui && npm run --silent check && npm run --silent test
+
+test-e2e: build
+	$(GUI) $(CARGO) test --quiet -p gateway-studio-e2e -- --test-threads=1
+	@echo "screenshots: target/e2e-artifacts/"
+
+## Regenerate ui/src/lib/bindings.ts from the Rust commands.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test --quiet --test integration bindings
+
+## Start-up time, memory and binary size against a bare Tauri app (release, Xvfb).
+bench: setup-test ui
+	scripts/bench.sh
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,17 @@
+// Every command the webview may call is listed here; tauri-build turns each into an
+// `allow-<name>` permission, and src-tauri/capabilities/ grants exactly those to the window.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "settings_get",
+    "settings_set",
+    "report_first_paint",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed (is ui/dist built? run `make ui`)");
+}

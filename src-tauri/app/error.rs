@@ -1,0 +1,90 @@
+//! Errors as they cross the IPC boundary: data, tagged by `kind`, each with a human `message`
+//! and structured `details` the UI can act on. The generated TypeScript mirrors this as a
+//! discriminated union.
+
+use serde::Serialize;
+
+use gateway_studio_core::store::StoreError;
+
+#[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AppError {
+    /// The database was written by a newer Gateway Studio; it is left untouched.
+    #[error("{message}")]
+    SchemaTooNew {
+        message: String,
+        details: SchemaTooNewDetails,
+    },
+    /// The database could not be opened, read or written.
+    #[error("{message}")]
+    Storage {
+        message: String,
+        details: StorageDetails,
+    },
+    /// An argument from the UI was rejected; `field` names it.
+    #[error("{message}")]
+    InvalidInput {
+        message: String,
+        details: InvalidInputDetails,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SchemaTooNewDetails {
+    pub path: String,
+    pub found: i64,
+    pub supported: i64,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum StorageProblem {
+    CreateDir,
+    NotADatabase,
+    SchemaConflict,
+    Sqlite,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct StorageDetails {
+    pub path: String,
+    pub problem: StorageProblem,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct InvalidInputDetails {
+    pub field: String,
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        let storage = |path: &std::path::Path, problem| AppError::Storage {
+            message: message.clone(),
+            details: StorageDetails {
+                path: path.display().to_string(),
+                problem,
+            },
+        };
+        match &e {
+            StoreError::SchemaTooNew {
+                path,
+                found,
+                supported,
+            } => AppError::SchemaTooNew {
+                message: message.clone(),
+                details: SchemaTooNewDetails {
+                    path: path.display().to_string(),
+                    found: *found,
+                    supported: *supported,
+                },
+            },
+            StoreError::CreateDir { path, .. } => storage(path, StorageProblem::CreateDir),
+            StoreError::NotADatabase { path, .. } => storage(path, StorageProblem::NotADatabase),
+            StoreError::SchemaConflict { path, .. } => {
+                storage(path, StorageProblem::SchemaConflict)
+            }
+            StoreError::Sqlx { path, .. } => storage(path, StorageProblem::Sqlite),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The Tauri shell: command-line entry, window start-up and thin IPC adapters over
+//! `gateway_studio_core`. No domain logic lives here.
+
+pub mod cli;
+pub mod error;
+pub mod ipc;
+pub mod state;
+
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use clap::Parser;
+use gateway_studio_core::{logging, paths::Paths, store::Store};
+
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// Milliseconds since `main` began; the start-up benchmark reads it at first paint.
+pub fn since_start_ms() -> f64 {
+    PROCESS_START
+        .get_or_init(Instant::now)
+        .elapsed()
+        .as_secs_f64()
+        * 1000.0
+}
+
+pub fn main() -> ExitCode {
+    PROCESS_START.get_or_init(Instant::now);
+    let cli = cli::Cli::parse();
+    let paths = match Paths::resolve(cli.data_dir.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Some(command) => cli::run(command, &paths),
+        None => open_window(paths),
+    }
+}
+
+fn open_window(paths: Paths) -> ExitCode {
+    let _log = logging::init(&paths.log_dir);
+    tracing::info!(version = gateway_studio_core::VERSION, data_dir = %paths.data_dir.display(), "starting");
+
+    // A database we may not touch does not stop the window: the UI explains it.
+    let store = tauri::async_runtime::block_on(Store::open(&paths.database()));
+    if let Err(e) = &store {
+        tracing::error!("{e}");
+    }
+    let result = configure(
+        tauri::Builder::default(),
+        state::AppState::new(paths, store),
+    )
+    .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("the window could not start: {e}");
+            eprintln!("error: the window could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything the window needs besides its context; the IPC tests use it with Tauri's mock
+/// runtime so they exercise the same handlers and capabilities as the app.
+pub fn configure<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: state::AppState,
+) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(ipc::specta_builder::<R>().invoke_handler())
+}

@@ -1,0 +1,11 @@
+//! The Gateway Studio domain. Nothing in this crate knows about Tauri: the desktop shell, the
+//! CLI and the tests all drive the same code.
+
+pub mod logging;
+pub mod paths;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+
+/// The application's version, as built.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,6 @@
+//! Integration tests of the desktop app package: the CLI as a user runs it, the IPC surface
+//! through Tauri's real command/ACL layer, and the generated TypeScript bindings.
+
+mod bindings;
+mod cli;
+mod ipc;
