@@ -1,0 +1,150 @@
+// The one module that talks to the backend. It calls the generated `commands`, unwraps their
+// results and turns every way a call can fail into one union, `UiError`, so callers branch on
+// `kind` and never on the shape of a rejection.
+//
+// A command fails in two ways. The backend returns an `AppError` (data, tagged by `kind`), or
+// the Tauri framework itself refuses the call (unknown command, capability denial, no backend
+// at all): those arrive as a plain string or an `Error`, and become `{ kind: "internal" }`.
+
+import { commands } from './bindings';
+import type { AppError, AppInfo, Settings, StorageProblem, Theme } from './bindings';
+
+export type { AppError, AppInfo, Settings, StorageStatus, Theme } from './bindings';
+
+export type InternalError = { kind: 'internal'; message: string };
+export type UiError = AppError | InternalError;
+
+/** Thrown by every function here; `error` is what callers branch on. */
+export class ApiError extends Error {
+  readonly error: UiError;
+  constructor(error: UiError) {
+    super(error.message);
+    this.name = 'ApiError';
+    this.error = error;
+  }
+}
+
+type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
+
+const APP_ERROR_KINDS: ReadonlySet<string> = new Set(['schemaTooNew', 'storage', 'invalidInput']);
+
+function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    APP_ERROR_KINDS.has((value as { kind?: unknown }).kind as string) &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** True when no Tauri backend is attached to this window (a plain browser, a static preview). */
+function outsideDesktopApp(): boolean {
+  if (typeof window === 'undefined') return true;
+  const internals = (window as { __TAURI_INTERNALS__?: { invoke?: unknown } }).__TAURI_INTERNALS__;
+  return typeof internals?.invoke !== 'function';
+}
+
+/** Any failure of a backend call, as one `UiError`. */
+export function toUiError(failure: unknown): UiError {
+  if (failure instanceof ApiError) return failure.error;
+  if (isAppError(failure)) return failure;
+  if (typeof failure === 'string' && failure.trim() !== '') return { kind: 'internal', message: failure };
+  if (outsideDesktopApp()) {
+    return {
+      kind: 'internal',
+      message:
+        'This window is not connected to the Gateway Studio backend, so nothing can be loaded or saved. ' +
+        'It happens when the interface is opened in a plain browser instead of the desktop app.',
+    };
+  }
+  if (failure instanceof Error && failure.message !== '') return { kind: 'internal', message: failure.message };
+  return { kind: 'internal', message: 'The backend failed without saying why.' };
+}
+
+async function unwrap<T>(call: () => Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
+  try {
+    result = await call();
+  } catch (rejection) {
+    throw new ApiError(toUiError(rejection));
+  }
+  if (result.status === 'ok') return result.data;
+  throw new ApiError(toUiError(result.error));
+}
+
+export function appInfo(): Promise<AppInfo> {
+  return unwrap(() => commands.appInfo());
+}
+
+export function settingsGet(): Promise<Settings> {
+  return unwrap(() => commands.settingsGet());
+}
+
+export function settingsSet(settings: Settings): Promise<Settings> {
+  return unwrap(() => commands.settingsSet(settings));
+}
+
+/** Milliseconds from process start to the first painted frame, as the backend recorded it. */
+export async function reportFirstPaint(): Promise<number | null> {
+  try {
+    return await commands.reportFirstPaint();
+  } catch (rejection) {
+    throw new ApiError(toUiError(rejection));
+  }
+}
+
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+const STORAGE_TITLES: Record<StorageProblem, string> = {
+  createDir: 'The data folder could not be created',
+  notADatabase: 'The database file is not a Gateway Studio database',
+  schemaConflict: 'The database does not match what this version expects',
+  sqlite: 'The database could not be opened',
+};
+
+export type ErrorDescription = {
+  title: string;
+  body: string;
+  /** A file or folder the error is about, shown in monospace when present. */
+  path?: string;
+};
+
+/** What to tell a person about an error: a short title and a sentence or two. */
+export function describeError(e: UiError): ErrorDescription {
+  switch (e.kind) {
+    case 'schemaTooNew':
+      return {
+        title: 'This database was written by a newer Gateway Studio',
+        body:
+          `It uses schema version ${e.details.found}; this build supports up to version ${e.details.supported}. ` +
+          'The file was left untouched. Update Gateway Studio to open it, or start with another data folder ' +
+          '(--data-dir DIR). Until then, changes are not saved.',
+        path: e.details.path,
+      };
+    case 'storage':
+      return {
+        title: STORAGE_TITLES[e.details.problem] ?? 'Storage is unavailable',
+        body: `${sentence(e.message)} Until then, changes are not saved.`,
+        // The backend's message usually names the file already; show it apart only if not.
+        ...(e.message.includes(e.details.path) ? {} : { path: e.details.path }),
+      };
+    case 'invalidInput':
+      return {
+        title: `Invalid value for ${e.details.field}`,
+        body: sentence(e.message),
+      };
+    case 'internal':
+      return {
+        title: 'The request did not reach the backend',
+        body: sentence(e.message),
+      };
+  }
+}
+
+/** A backend message as a sentence: capital first letter, closing full stop. */
+function sentence(message: string): string {
+  const s = message.trim();
+  if (s === '') return s;
+  const capitalised = s[0].toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}

@@ -1,0 +1,87 @@
+// The settings the UI holds: today the theme. A choice is applied at once and then saved through
+// the backend; what the backend returns is what stays. If saving fails the choice still applies
+// to this session and the error is kept for the Settings page to show.
+//
+// The last choice is also remembered in localStorage, only as a hint for the next start-up: it
+// is applied before the backend answers, so a dark-theme user does not see a light flash.
+
+import { createContext } from 'svelte';
+import { THEMES, settingsGet, settingsSet, toUiError, type Theme, type UiError } from '../lib/api';
+import { applyTheme, watchSystemTheme, type ResolvedTheme } from '../lib/theme';
+
+const HINT_KEY = 'gateway-studio.theme';
+
+function readHint(): Theme {
+  try {
+    const hint = localStorage.getItem(HINT_KEY);
+    return THEMES.includes(hint as Theme) ? (hint as Theme) : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+function writeHint(theme: Theme): void {
+  try {
+    localStorage.setItem(HINT_KEY, theme);
+  } catch {
+    // Storage disabled: the next start-up shows the system theme until settings load.
+  }
+}
+
+export class SettingsState {
+  theme = $state<Theme>(readHint());
+  resolved = $state<ResolvedTheme>('light');
+  /** Why the stored settings could not be read; the theme then follows the system. */
+  loadError = $state<UiError | null>(null);
+  saveError = $state<UiError | null>(null);
+  saving = $state(false);
+
+  #saveSeq = 0;
+
+  constructor() {
+    this.resolved = applyTheme(this.theme);
+  }
+
+  /** Re-applies "system" when the OS switches; returns the unsubscribe function. */
+  followSystem(): () => void {
+    return watchSystemTheme(() => {
+      if (this.theme === 'system') this.resolved = applyTheme('system');
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      const settings = await settingsGet();
+      this.loadError = null;
+      this.#apply(settings.theme);
+    } catch (failure) {
+      this.loadError = toUiError(failure);
+      this.#apply('system');
+    }
+  }
+
+  async setTheme(choice: Theme): Promise<void> {
+    this.#apply(choice);
+    const seq = ++this.#saveSeq;
+    this.saving = true;
+    try {
+      const saved = await settingsSet({ theme: choice });
+      if (seq !== this.#saveSeq) return; // a newer choice is on its way
+      this.saveError = null;
+      this.#apply(saved.theme);
+    } catch (failure) {
+      if (seq !== this.#saveSeq) return;
+      this.saveError = toUiError(failure);
+    } finally {
+      if (seq === this.#saveSeq) this.saving = false;
+    }
+  }
+
+  #apply(choice: Theme): void {
+    this.theme = choice;
+    this.resolved = applyTheme(choice);
+    writeHint(choice);
+  }
+}
+
+export const [getSettingsState, setSettingsState] = createContext<SettingsState>();

@@ -1,0 +1,69 @@
+// The six pages, in sidebar order, and the hash each one lives at (`#/connections`, ...).
+// The order is also the Ctrl+1 … Ctrl+6 order.
+
+import type { IconName } from '../lib/icons';
+
+export type PageId = 'connections' | 'checks' | 'playground' | 'traces' | 'history' | 'settings';
+
+export type PageMeta = {
+  id: PageId;
+  title: string;
+  subtitle: string;
+  icon: IconName;
+};
+
+export const PAGES: readonly PageMeta[] = [
+  {
+    id: 'connections',
+    title: 'Connections',
+    subtitle: 'ApiManagement and ModelGateway connections for your Foundry projects.',
+    icon: 'connections',
+  },
+  {
+    id: 'checks',
+    title: 'Checks',
+    subtitle: 'Call a gateway the way the Foundry Agent Service does, and see what fails.',
+    icon: 'checks',
+  },
+  {
+    id: 'playground',
+    title: 'Agent playground',
+    subtitle: 'Try prompt agents against a gateway connection and follow every call.',
+    icon: 'agents',
+  },
+  {
+    id: 'traces',
+    title: 'Traces',
+    subtitle: 'Every HTTP exchange Gateway Studio makes, with secrets redacted.',
+    icon: 'traces',
+  },
+  {
+    id: 'history',
+    title: 'History',
+    subtitle: 'Checks, deployments and agent tests you have run, newest first.',
+    icon: 'history',
+  },
+  {
+    id: 'settings',
+    title: 'Settings',
+    subtitle: 'Appearance, where your data lives, and version.',
+    icon: 'settings',
+  },
+];
+
+export const DEFAULT_PAGE: PageId = 'connections';
+
+export function pageMeta(id: PageId): PageMeta {
+  return PAGES.find((p) => p.id === id) ?? PAGES[0];
+}
+
+export function hrefFor(id: PageId): string {
+  return `#/${id}`;
+}
+
+/** `#/checks` → "checks"; anything unknown or empty → the default page. */
+export function pageFromHash(hash: string): PageId {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0];
+  const page = PAGES.find((p) => p.id === id);
+  return page ? page.id : DEFAULT_PAGE;
+}

@@ -1,0 +1,100 @@
+// A fake backend at the IPC level: the generated bindings and src/lib/api.ts run for real, only
+// `invoke` is answered here.
+
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import type { AppError, AppInfo, Settings } from '../lib/api';
+
+export const PATHS = {
+  version: '0.4.2',
+  dataDir: '/home/ada/.local/share/dev.gatewaystudio.desktop',
+  logDir: '/home/ada/.local/share/dev.gatewaystudio.desktop/logs',
+  databasePath: '/home/ada/.local/share/dev.gatewaystudio.desktop/gateway-studio.db',
+} as const;
+
+export const READY_INFO: AppInfo = {
+  ...PATHS,
+  storage: { status: 'ready', schemaVersion: 3, supportedSchemaVersion: 3, bytes: 98_304 },
+};
+
+export const SCHEMA_TOO_NEW = {
+  kind: 'schemaTooNew' as const,
+  message: 'database schema version 7 is newer than this build supports (3)',
+  details: { path: PATHS.databasePath, found: 7, supported: 3 },
+} satisfies AppError;
+
+export type Call = { cmd: string; args: unknown };
+
+export type FakeBackend = {
+  calls: Call[];
+  callsTo(cmd: string): Call[];
+};
+
+/**
+ * Installs a backend. `appInfo` and `settings` say what it answers; an AppError given as
+ * `settingsError` is what settings_get/settings_set fail with.
+ */
+export function fakeBackend(
+  options: { appInfo?: AppInfo; settings?: Settings; settingsError?: AppError; reject?: Record<string, string> } = {},
+): FakeBackend {
+  const calls: Call[] = [];
+  let settings: Settings = options.settings ?? { theme: 'system' };
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args });
+    const rejection = options.reject?.[cmd];
+    if (rejection !== undefined) throw rejection;
+    switch (cmd) {
+      case 'app_info':
+        return options.appInfo ?? READY_INFO;
+      case 'settings_get':
+        if (options.settingsError) throw options.settingsError;
+        return settings;
+      case 'settings_set':
+        if (options.settingsError) throw options.settingsError;
+        settings = (args as { settings: Settings }).settings;
+        return settings;
+      case 'report_first_paint':
+        return 42.5;
+      default:
+        throw `Command ${cmd} not found`;
+    }
+  });
+  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd) };
+}
+
+/** No backend at all, as in a plain browser. */
+export function noBackend(): void {
+  clearMocks();
+  delete (window as { __TAURI_INTERNALS__?: unknown }).__TAURI_INTERNALS__;
+}
+
+const originalMatchMedia = window.matchMedia;
+
+/** A `matchMedia` whose prefers-color-scheme answer the test controls. */
+export function fakeColorScheme(initiallyDark: boolean): { setDark(dark: boolean): void } {
+  let dark = initiallyDark;
+  const listeners = new Set<(e: MediaQueryListEvent) => void>();
+  const query = {
+    get matches() {
+      return dark;
+    },
+    media: '(prefers-color-scheme: dark)',
+    addEventListener: (_: string, l: (e: MediaQueryListEvent) => void) => listeners.add(l),
+    removeEventListener: (_: string, l: (e: MediaQueryListEvent) => void) => listeners.delete(l),
+  } as unknown as MediaQueryList;
+  window.matchMedia = ((q: string) =>
+    q === '(prefers-color-scheme: dark)' ? query : ({ matches: false, addEventListener() {}, removeEventListener() {} } as unknown as MediaQueryList)) as typeof window.matchMedia;
+  return {
+    setDark(value: boolean) {
+      dark = value;
+      for (const l of listeners) l({ matches: value } as MediaQueryListEvent);
+    },
+  };
+}
+
+export function resetWindow(): void {
+  clearMocks();
+  window.matchMedia = originalMatchMedia;
+  window.history.replaceState(null, '', '/');
+  localStorage.clear();
+  delete document.documentElement.dataset.theme;
+}
