@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 CARGO ?= cargo
-# Debian's Xvfb through xvfb-run, inside a private D-Bus session (GTK and WebKit want one).
-GUI := NO_AT_BRIDGE=1 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24"
+# A private D-Bus session with its own unlocked gnome-keyring: the tests use the real Secret
+# Service without touching yours. GUI runs add Debian's Xvfb.
+KEYRING := NO_AT_BRIDGE=1 dbus-run-session -- scripts/with-keyring.sh
+GUI := $(KEYRING) xvfb-run -a -s "-screen 0 1280x800x24"
 
 .PHONY: run setup setup-test ui build test lint test-rust test-ui test-e2e bindings bench clean
 
@@ -32,7 +34,7 @@ lint:
 	$(CARGO) clippy --quiet --workspace --all-targets -- -D warnings
 
 test-rust:
-	$(CARGO) test --quiet
+	$(KEYRING) $(CARGO) test --quiet
 
 test-ui:
 	cd ui && npm run --silent check && npm run --silent test

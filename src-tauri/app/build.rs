@@ -5,6 +5,13 @@ const COMMANDS: &[&str] = &[
     "settings_get",
     "settings_set",
     "report_first_paint",
+    "connection_list",
+    "connection_get",
+    "connection_template",
+    "connection_with_category",
+    "connection_inspect",
+    "connection_save",
+    "connection_delete",
 ];
 
 fn main() {

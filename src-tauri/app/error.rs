@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use gateway_studio_core::drafts::DraftError;
+use gateway_studio_core::secrets::SecretError;
 use gateway_studio_core::store::StoreError;
 
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
@@ -20,6 +22,18 @@ pub enum AppError {
     Storage {
         message: String,
         details: StorageDetails,
+    },
+    /// The OS keyring is unavailable or refused; nothing was saved elsewhere.
+    #[error("{message}")]
+    Keyring {
+        message: String,
+        details: KeyringDetails,
+    },
+    /// The thing asked for does not exist (any more).
+    #[error("{message}")]
+    NotFound {
+        message: String,
+        details: NotFoundDetails,
     },
     /// An argument from the UI was rejected; `field` names it.
     #[error("{message}")]
@@ -49,6 +63,18 @@ pub enum StorageProblem {
 pub struct StorageDetails {
     pub path: String,
     pub problem: StorageProblem,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct KeyringDetails {
+    /// False when no keyring could be reached at all (e.g. no Secret Service on D-Bus).
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct NotFoundDetails {
+    pub what: String,
+    pub id: String,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -85,6 +111,40 @@ impl From<StoreError> for AppError {
                 storage(path, StorageProblem::SchemaConflict)
             }
             StoreError::Sqlx { path, .. } => storage(path, StorageProblem::Sqlite),
+        }
+    }
+}
+
+impl From<SecretError> for AppError {
+    fn from(e: SecretError) -> Self {
+        AppError::Keyring {
+            message: e.to_string(),
+            details: KeyringDetails {
+                available: !matches!(e, SecretError::Unavailable { .. }),
+            },
+        }
+    }
+}
+
+impl From<DraftError> for AppError {
+    fn from(e: DraftError) -> Self {
+        match e {
+            DraftError::NotFound { ref id } => AppError::NotFound {
+                message: e.to_string(),
+                details: NotFoundDetails {
+                    what: "connection draft".into(),
+                    id: id.clone(),
+                },
+            },
+            DraftError::Corrupt { ref id, .. } => AppError::Storage {
+                message: e.to_string(),
+                details: StorageDetails {
+                    path: format!("connection_drafts/{id}"),
+                    problem: StorageProblem::Sqlite,
+                },
+            },
+            DraftError::Store(e) => e.into(),
+            DraftError::Secret(e) => e.into(),
         }
     }
 }

@@ -2,9 +2,14 @@
 //! TypeScript bindings in `ui/src/lib/bindings.ts` are generated from this list
 //! (`make bindings`), and a test fails when they are stale.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use gateway_studio_core::connection::{
+    Connection, ConnectionCategory, Finding, SecretRendering, SecretSlot, to_arm_body, validate,
+};
+use gateway_studio_core::drafts::{Draft, DraftSummary, SecretInput};
+use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
 
@@ -17,6 +22,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         settings_get,
         settings_set,
         report_first_paint,
+        connection_list,
+        connection_get,
+        connection_template,
+        connection_with_category,
+        connection_inspect,
+        connection_save,
+        connection_delete,
     ])
 }
 
@@ -114,4 +126,91 @@ pub fn report_first_paint(state: State<'_, AppState>) -> f64 {
         }
     }
     first.unwrap_or(ms)
+}
+
+/// Every saved connection draft, most recently changed first.
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_list(state: State<'_, AppState>) -> Result<Vec<DraftSummary>, AppError> {
+    Ok(state.drafts()?.list().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_get(state: State<'_, AppState>, id: String) -> Result<Draft, AppError> {
+    Ok(state.drafts()?.get(&id).await?)
+}
+
+/// A new, unsaved draft with the category's defaults.
+#[tauri::command]
+#[specta::specta]
+pub fn connection_template(category: ConnectionCategory) -> Connection {
+    Connection::template(category)
+}
+
+/// The draft moved to another category: defaults follow, typed values stay.
+#[tauri::command]
+#[specta::specta]
+pub fn connection_with_category(
+    connection: Connection,
+    category: ConnectionCategory,
+) -> Connection {
+    connection.with_category(category)
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Inspection {
+    pub findings: Vec<Finding>,
+    /// The exact ARM PUT body, pretty-printed, with secrets masked.
+    pub arm_body: String,
+}
+
+/// Validation findings and the ARM body preview, recomputed as the user types.
+#[tauri::command]
+#[specta::specta]
+pub fn connection_inspect(connection: Connection) -> Inspection {
+    let body = to_arm_body(&connection, SecretRendering::Masked);
+    Inspection {
+        findings: validate(&connection),
+        arm_body: serde_json::to_string_pretty(&body).expect("JSON values serialise"),
+    }
+}
+
+/// A secret typed in the editor. It exists in the webview only while typed and goes straight
+/// to the keyring.
+#[derive(Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretValue {
+    pub slot: SecretSlot,
+    pub value: String,
+}
+
+/// Creates (`id` null) or replaces a draft; `secrets` are new values for their slots.
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_save(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    connection: Connection,
+    secrets: Vec<SecretValue>,
+) -> Result<Draft, AppError> {
+    let secrets: Vec<SecretInput> = secrets
+        .into_iter()
+        .map(|s| SecretInput {
+            slot: s.slot,
+            value: Sensitive::new(s.value),
+        })
+        .collect();
+    Ok(state
+        .drafts()?
+        .save(id.as_deref(), &connection, &secrets)
+        .await?)
+}
+
+/// Deletes a draft and its keyring entries.
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_delete(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
+    Ok(state.drafts()?.delete(&id).await?)
 }

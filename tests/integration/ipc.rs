@@ -1,8 +1,11 @@
 //! The IPC surface through Tauri's real command and ACL layers (mock runtime, no display),
 //! with the app's own tauri.conf.json and capabilities.
 
+use std::sync::Arc;
+
 use gateway_studio::state::AppState;
 use gateway_studio_core::paths::Paths;
+use gateway_studio_core::secrets::KeyringStore;
 use gateway_studio_core::store::{Store, StoreError};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -20,7 +23,11 @@ fn harness_with(store: impl FnOnce(&Paths) -> Result<Store, StoreError>) -> Harn
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::under(dir.path());
     let store = store(&paths);
-    let app = gateway_studio::configure(mock_builder(), AppState::new(paths, store))
+    // The real Secret Service (make test runs under dbus-run-session with gnome-keyring), under
+    // a service name of its own so tests never touch the user's entries.
+    let keyring = KeyringStore::new(format!("gateway-studio-test-{}", std::process::id()));
+    let state = AppState::with_secrets(paths, store, Arc::new(keyring));
+    let app = gateway_studio::configure(mock_builder(), state)
         .build(tauri::generate_context!(test = true))
         .expect("mock app builds");
     let main = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -154,4 +161,97 @@ fn only_the_main_window_may_call_commands_and_no_plugins_are_exposed() {
             "{plugin_cmd}: {err}"
         );
     }
+}
+
+#[test]
+fn a_connection_draft_is_saved_with_its_key_in_the_keyring_and_never_echoed() {
+    let h = harness();
+    let mut connection = invoke(
+        &h,
+        &h.main,
+        "connection_template",
+        json!({"category": "ApiManagement"}),
+    )
+    .unwrap();
+    assert_eq!(connection["metadata"]["deploymentInPath"], true);
+    connection["name"] = json!("apim-gw");
+    connection["target"] = json!("https://contoso.azure-api.net/openai");
+
+    let inspection = invoke(
+        &h,
+        &h.main,
+        "connection_inspect",
+        json!({"connection": connection}),
+    )
+    .unwrap();
+    let body: Value = serde_json::from_str(inspection["armBody"].as_str().unwrap()).unwrap();
+    assert_eq!(body["properties"]["metadata"]["deploymentInPath"], "true");
+    assert!(
+        inspection["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "properties.credentials.key"),
+        "a missing key is a finding: {inspection}"
+    );
+
+    let secret = "sk-ipc-canary-4242";
+    let draft = invoke(
+        &h,
+        &h.main,
+        "connection_save",
+        json!({"id": null, "connection": connection, "secrets": [{"slot": "apiKey", "value": secret}]}),
+    )
+    .unwrap();
+    assert!(!draft.to_string().contains(secret));
+    assert_eq!(draft["storedSecrets"], json!(["apiKey"]));
+    assert_eq!(
+        draft["connection"]["auth"]["key"],
+        json!({"slot": "apiKey"})
+    );
+    let id = draft["id"].as_str().unwrap().to_string();
+
+    let list = invoke(&h, &h.main, "connection_list", json!({})).unwrap();
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["models"]["kind"], "apimDefaults");
+    assert!(!list.to_string().contains(secret));
+
+    let again = invoke(&h, &h.main, "connection_get", json!({"id": id})).unwrap();
+    assert_eq!(again["connection"], draft["connection"]);
+    let inspection = invoke(
+        &h,
+        &h.main,
+        "connection_inspect",
+        json!({"connection": again["connection"]}),
+    )
+    .unwrap();
+    assert!(!inspection["armBody"].as_str().unwrap().contains(secret));
+
+    invoke(&h, &h.main, "connection_delete", json!({"id": id})).unwrap();
+    let err = invoke(&h, &h.main, "connection_get", json!({"id": id})).unwrap_err();
+    assert_eq!(err["kind"], "notFound");
+    assert_eq!(err["details"]["what"], "connection draft");
+}
+
+#[test]
+fn a_category_change_keeps_typed_values() {
+    let h = harness();
+    let mut connection = invoke(
+        &h,
+        &h.main,
+        "connection_template",
+        json!({"category": "ModelGateway"}),
+    )
+    .unwrap();
+    connection["target"] = json!("https://gw.example.com/v1");
+    let moved = invoke(
+        &h,
+        &h.main,
+        "connection_with_category",
+        json!({"connection": connection, "category": "ApiManagement"}),
+    )
+    .unwrap();
+    assert_eq!(moved["category"], "ApiManagement");
+    assert_eq!(moved["target"], "https://gw.example.com/v1");
+    assert_eq!(moved["metadata"]["deploymentInPath"], true);
 }

@@ -3,4 +3,5 @@
 
 mod bindings;
 mod cli;
+mod connection_cli;
 mod ipc;

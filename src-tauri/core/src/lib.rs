@@ -1,6 +1,9 @@
 //! The Gateway Studio domain. Nothing in this crate knows about Tauri: the desktop shell, the
 //! CLI and the tests all drive the same code.
 
+pub mod connection;
+pub mod drafts;
+pub mod export;
 pub mod logging;
 pub mod paths;
 pub mod secrets;

@@ -196,6 +196,14 @@ pub mod testing {
             .await
             .expect("checkpoint");
     }
+
+    /// One string from a query, for tests that inspect what was stored.
+    pub async fn query_string(store: &Store, sql: &str) -> String {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(store.pool())
+            .await
+            .expect("query a string")
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ pub use fantoccini;
 
 /// How long any one UI expectation may take before the test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+/// Launching the app through the driver, and closing it.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -109,11 +111,16 @@ impl Session {
                 "args": ["--data-dir", data_dir],
             }),
         );
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("open a WebDriver session on the app window");
+        // WebKitWebDriver can stall when the app fails to start; never wait forever.
+        let client = tokio::time::timeout(
+            LAUNCH_TIMEOUT,
+            ClientBuilder::native()
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("no WebDriver session within {LAUNCH_TIMEOUT:?}"))
+        .expect("open a WebDriver session on the app window");
         let session = Session {
             client,
             driver,
@@ -172,7 +179,7 @@ impl Session {
 
     /// Ends the WebDriver session (closing the app) and the driver.
     pub async fn close(mut self) {
-        let _ = self.client.clone().close().await;
+        let _ = tokio::time::timeout(LAUNCH_TIMEOUT, self.client.clone().close()).await;
         self.stop_driver();
     }
 

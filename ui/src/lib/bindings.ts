@@ -16,6 +16,19 @@ export const commands = {
 	 *  With `GATEWAY_STUDIO_BENCH=1` the figure is also printed for `make bench`.
 	 */
 	reportFirstPaint: () => __TAURI_INVOKE<number | null>("report_first_paint"),
+	/**  Every saved connection draft, most recently changed first. */
+	connectionList: () => typedError<DraftSummary_Serialize[], AppError>(__TAURI_INVOKE("connection_list")),
+	connectionGet: (id: string) => typedError<Draft_Serialize, AppError>(__TAURI_INVOKE("connection_get", { id })),
+	/**  A new, unsaved draft with the category's defaults. */
+	connectionTemplate: (category: ConnectionCategory) => __TAURI_INVOKE<Connection_Serialize>("connection_template", { category }),
+	/**  The draft moved to another category: defaults follow, typed values stay. */
+	connectionWithCategory: (connection: Connection_Deserialize, category: ConnectionCategory) => __TAURI_INVOKE<Connection_Serialize>("connection_with_category", { connection, category }),
+	/**  Validation findings and the ARM body preview, recomputed as the user types. */
+	connectionInspect: (connection: Connection_Deserialize) => __TAURI_INVOKE<Inspection>("connection_inspect", { connection }),
+	/**  Creates (`id` null) or replaces a draft; `secrets` are new values for their slots. */
+	connectionSave: (id: string | null, connection: Connection_Deserialize, secrets: SecretValue[]) => typedError<Draft_Serialize, AppError>(__TAURI_INVOKE("connection_save", { id, connection, secrets })),
+	/**  Deletes a draft and its keyring entries. */
+	connectionDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("connection_delete", { id })),
 };
 
 /* Types */
@@ -24,6 +37,10 @@ export type AppError =
 { kind: "schemaTooNew"; message: string; details: SchemaTooNewDetails } | 
 /**  The database could not be opened, read or written. */
 { kind: "storage"; message: string; details: StorageDetails } | 
+/**  The OS keyring is unavailable or refused; nothing was saved elsewhere. */
+{ kind: "keyring"; message: string; details: KeyringDetails } | 
+/**  The thing asked for does not exist (any more). */
+{ kind: "notFound"; message: string; details: NotFoundDetails } | 
 /**  An argument from the UI was rejected; `field` names it. */
 { kind: "invalidInput"; message: string; details: InvalidInputDetails };
 
@@ -35,8 +52,495 @@ export type AppInfo = {
 	storage: StorageStatus,
 };
 
+/**  `authConfig`: `{"type": "api_key", "name": <header>, "format": <template with {api_key}>}`. */
+export type AuthConfig = AuthConfig_Serialize | AuthConfig_Deserialize;
+
+/**  `authConfig`: `{"type": "api_key", "name": <header>, "format": <template with {api_key}>}`. */
+export type AuthConfig_Deserialize = {
+	/**  `type`; the only documented value is `api_key`. */
+	kind?: string | null,
+	/**  `name`: the header that carries the key. */
+	headerName?: string | null,
+	/**  `format`: the header value, `{api_key}` replaced by the key. */
+	format?: string | null,
+	/**  Unknown keys, kept. */
+	extra?: { [key in string]: Value },
+};
+
+/**  `authConfig`: `{"type": "api_key", "name": <header>, "format": <template with {api_key}>}`. */
+export type AuthConfig_Serialize = {
+	/**  `type`; the only documented value is `api_key`. */
+	kind: string | null,
+	/**  `name`: the header that carries the key. */
+	headerName: string | null,
+	/**  `format`: the header value, `{api_key}` replaced by the key. */
+	format: string | null,
+	/**  Unknown keys, kept. */
+	extra: { [key in string]: Value },
+};
+
+/**  One gateway connection, as ARM stores it under an account or a project. */
+export type Connection = Connection_Serialize | Connection_Deserialize;
+
+/**
+ *  How the Agent Service authenticates to the gateway: `properties.authType`, `credentials`
+ *  and the auth-specific `properties` keys.
+ */
+export type ConnectionAuth = ConnectionAuth_Serialize | ConnectionAuth_Deserialize;
+
+/**
+ *  How the Agent Service authenticates to the gateway: `properties.authType`, `credentials`
+ *  and the auth-specific `properties` keys.
+ */
+export type ConnectionAuth_Deserialize = 
+/**  `ApiKey`: `credentials.key`, sent in `api-key` unless `authConfig` says otherwise. */
+{ kind: "apiKey"; key?: SecretRef | null } | 
+/**
+ *  `ProjectManagedIdentity` (ApiManagement only): an Entra token of the project's identity
+ *  for `audience`; no stored secret.
+ */
+{ kind: "projectManagedIdentity"; audience: string } | 
+/**  `OAuth2` client credentials (ModelGateway only). */
+{ kind: "oauth2"; 
+/**  `credentials.clientId`. */
+clientId: string; 
+/**  `credentials.clientSecret`. */
+clientSecret?: SecretRef | null; 
+/**  `properties.tokenUrl`. */
+tokenUrl: string; 
+/**  `properties.scopes`. */
+scopes: string[] } | 
+/**
+ *  Any other `authType` an imported body carries (`AAD`, `None`, …): kept so validation
+ *  can say it is not supported for gateways. Its credentials are not kept.
+ */
+{ kind: "unsupported"; authType: string };
+
+/**
+ *  How the Agent Service authenticates to the gateway: `properties.authType`, `credentials`
+ *  and the auth-specific `properties` keys.
+ */
+export type ConnectionAuth_Serialize = 
+/**  `ApiKey`: `credentials.key`, sent in `api-key` unless `authConfig` says otherwise. */
+{ kind: "apiKey"; key: SecretRef | null } | 
+/**
+ *  `ProjectManagedIdentity` (ApiManagement only): an Entra token of the project's identity
+ *  for `audience`; no stored secret.
+ */
+{ kind: "projectManagedIdentity"; audience: string } | 
+/**  `OAuth2` client credentials (ModelGateway only). */
+{ kind: "oauth2"; 
+/**  `credentials.clientId`. */
+clientId: string; 
+/**  `credentials.clientSecret`. */
+clientSecret: SecretRef | null; 
+/**  `properties.tokenUrl`. */
+tokenUrl: string; 
+/**  `properties.scopes`. */
+scopes: string[] } | 
+/**
+ *  Any other `authType` an imported body carries (`AAD`, `None`, …): kept so validation
+ *  can say it is not supported for gateways. Its credentials are not kept.
+ */
+{ kind: "unsupported"; authType: string };
+
+/**  `properties.category`: the two "bring your own AI gateway" categories. */
+export type ConnectionCategory = 
+/**  Azure API Management. */
+"ApiManagement" | 
+/**  Any other gateway (LiteLLM, Kong, another Foundry, OpenAI, …). */
+"ModelGateway";
+
+/**
+ *  `properties.metadata`. On the wire every value is a string; nested values are JSON encoded
+ *  into strings. Here they are decoded.
+ */
+export type ConnectionMetadata = ConnectionMetadata_Serialize | ConnectionMetadata_Deserialize;
+
+/**
+ *  `properties.metadata`. On the wire every value is a string; nested values are JSON encoded
+ *  into strings. Here they are decoded.
+ */
+export type ConnectionMetadata_Deserialize = {
+	/**  `deploymentInPath`: `true` → `…/deployments/{name}/chat/completions`. */
+	deploymentInPath?: boolean | null,
+	/**  `inferenceAPIVersion`; `Some("")` means "send no api-version". */
+	inferenceAPIVersion?: string | null,
+	/**  `deploymentAPIVersion`, for discovery calls. */
+	deploymentAPIVersion?: string | null,
+	/**  `models`: static model list. Exclusive with `model_discovery`. */
+	models?: ModelInfo_Deserialize[] | null,
+	/**  `modelDiscovery`: dynamic discovery. */
+	modelDiscovery?: ModelDiscovery_Deserialize | null,
+	/**
+	 *  `customHeaders`: sent on every call to the gateway. Always written, `{}` when empty
+	 *  (trap §7 #8).
+	 */
+	customHeaders?: { [key in string]: string },
+	/**  `authConfig`: where and how the API key is sent. */
+	authConfig?: AuthConfig_Deserialize | null,
+	/**  `authHeaderName`: the portal's way of saying the same as `authConfig.name`. */
+	authHeaderName?: string | null,
+	/**  `authHeaderFormat`: the portal's way of saying the same as `authConfig.format`. */
+	authHeaderFormat?: string | null,
+	/**
+	 *  Any other metadata key, value as written. Wrongly cased known keys end up here (the
+	 *  service would ignore them) so validation can point at them.
+	 */
+	extra?: { [key in string]: string },
+};
+
+/**
+ *  `properties.metadata`. On the wire every value is a string; nested values are JSON encoded
+ *  into strings. Here they are decoded.
+ */
+export type ConnectionMetadata_Serialize = {
+	/**  `deploymentInPath`: `true` → `…/deployments/{name}/chat/completions`. */
+	deploymentInPath: boolean | null,
+	/**  `inferenceAPIVersion`; `Some("")` means "send no api-version". */
+	inferenceAPIVersion: string | null,
+	/**  `deploymentAPIVersion`, for discovery calls. */
+	deploymentAPIVersion: string | null,
+	/**  `models`: static model list. Exclusive with `model_discovery`. */
+	models: ModelInfo_Serialize[] | null,
+	/**  `modelDiscovery`: dynamic discovery. */
+	modelDiscovery: ModelDiscovery_Serialize | null,
+	/**
+	 *  `customHeaders`: sent on every call to the gateway. Always written, `{}` when empty
+	 *  (trap §7 #8).
+	 */
+	customHeaders: { [key in string]: string },
+	/**  `authConfig`: where and how the API key is sent. */
+	authConfig: AuthConfig_Serialize | null,
+	/**  `authHeaderName`: the portal's way of saying the same as `authConfig.name`. */
+	authHeaderName: string | null,
+	/**  `authHeaderFormat`: the portal's way of saying the same as `authConfig.format`. */
+	authHeaderFormat: string | null,
+	/**
+	 *  Any other metadata key, value as written. Wrongly cased known keys end up here (the
+	 *  service would ignore them) so validation can point at them.
+	 */
+	extra: { [key in string]: string },
+};
+
+/**  The ARM parent of the connection. */
+export type ConnectionScope = 
+/**  `…/accounts/{account}/projects/{project}/connections/{name}`. */
+"project" | 
+/**  `…/accounts/{account}/connections/{name}`: shared by every project of the account. */
+"account";
+
+/**  One gateway connection, as ARM stores it under an account or a project. */
+export type Connection_Deserialize = {
+	/**
+	 *  The connection name (the last segment of the ARM URL). `None` when an imported body had
+	 *  no top-level `name`: ARM takes the name from the URL, not from the body.
+	 */
+	name?: string | null,
+	/**  Where the connection lives. Not part of the body: it chooses the ARM URL. */
+	scope?: ConnectionScope,
+	category: ConnectionCategory,
+	/**
+	 *  `properties.target`: the gateway base URL the Agent Service appends paths to. Empty
+	 *  when missing.
+	 */
+	target?: string,
+	/**  `properties.isSharedToAll`. */
+	isSharedToAll?: boolean,
+	auth: ConnectionAuth_Deserialize,
+	metadata?: ConnectionMetadata_Deserialize,
+	/**
+	 *  Other `properties` keys, kept verbatim so a round trip does not lose them
+	 *  (`sharedUserList`, `expiryTime`, …, or keys meant for another auth type). Never
+	 *  overrides a modelled key when serialised.
+	 */
+	extraProperties?: { [key in string]: Value },
+};
+
+/**  One gateway connection, as ARM stores it under an account or a project. */
+export type Connection_Serialize = {
+	/**
+	 *  The connection name (the last segment of the ARM URL). `None` when an imported body had
+	 *  no top-level `name`: ARM takes the name from the URL, not from the body.
+	 */
+	name: string | null,
+	/**  Where the connection lives. Not part of the body: it chooses the ARM URL. */
+	scope: ConnectionScope,
+	category: ConnectionCategory,
+	/**
+	 *  `properties.target`: the gateway base URL the Agent Service appends paths to. Empty
+	 *  when missing.
+	 */
+	target: string,
+	/**  `properties.isSharedToAll`. */
+	isSharedToAll: boolean,
+	auth: ConnectionAuth_Serialize,
+	metadata: ConnectionMetadata_Serialize,
+	/**
+	 *  Other `properties` keys, kept verbatim so a round trip does not lose them
+	 *  (`sharedUserList`, `expiryTime`, …, or keys meant for another auth type). Never
+	 *  overrides a modelled key when serialised.
+	 */
+	extraProperties: { [key in string]: Value },
+};
+
+/**  `modelDiscovery.deploymentProvider`: the shape of the discovery responses. */
+export type DiscoveryProvider = 
+/**  `{"value": [{"name", "properties": {"model": …}}]}`, like ARM deployments. */
+"AzureOpenAI" | 
+/**  `{"data": [{"id", "object": "model", …}]}`, like OpenAI `/v1/models`. */
+"OpenAI" | 
+/**  Any other spelling, kept so validation can name it (the service compares exactly). */
+string;
+
+/**  A saved draft as the editor opens it. */
+export type Draft = Draft_Serialize | Draft_Deserialize;
+
+/**  One row of the connection list. */
+export type DraftSummary = DraftSummary_Serialize | DraftSummary_Deserialize;
+
+/**  One row of the connection list. */
+export type DraftSummary_Deserialize = {
+	id: string,
+	name?: string | null,
+	category: ConnectionCategory,
+	scope: ConnectionScope,
+	target: string,
+	authType: string,
+	models: ModelsSummary,
+	errors: number,
+	warnings: number,
+	updatedAt: string,
+};
+
+/**  One row of the connection list. */
+export type DraftSummary_Serialize = {
+	id: string,
+	name: string | null,
+	category: ConnectionCategory,
+	scope: ConnectionScope,
+	target: string,
+	authType: string,
+	models: ModelsSummary,
+	errors: number,
+	warnings: number,
+	updatedAt: string,
+};
+
+/**  A saved draft as the editor opens it. */
+export type Draft_Deserialize = {
+	id: string,
+	connection: Connection_Deserialize,
+	/**  Which secrets are in the keyring for this draft (never their values). */
+	storedSecrets: SecretSlot[],
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  A saved draft as the editor opens it. */
+export type Draft_Serialize = {
+	id: string,
+	connection: Connection_Serialize,
+	/**  Which secrets are in the keyring for this draft (never their values). */
+	storedSecrets: SecretSlot[],
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**
+ *  One problem, located by a JSON path into the ARM body (nested metadata strings are
+ *  addressed as if decoded: `properties.metadata.models[2].properties.model.name`).
+ */
+export type Finding = {
+	severity: Severity,
+	/**  Stable, kebab-case; the UI may branch on it. */
+	code: FindingCode,
+	path: string,
+	/**  What is wrong and how to fix it. */
+	message: string,
+};
+
+/**
+ *  Every finding code. The wire form (kebab-case) is stable: tests, the UI and scripts
+ *  rely on it.
+ */
+export type FindingCode = 
+/**  A value has the wrong JSON type (a number where a string belongs, …). */
+"value-wrong-type" | 
+/**  A metadata value is not a string; ARM types metadata as `{string: string}` (trap §7 #4). */
+"metadata-value-not-string" | 
+/**  A JSON-encoded metadata string does not decode. */
+"metadata-json-invalid" | 
+/**  A JSON-encoded metadata string decodes to the wrong shape. */
+"metadata-json-shape" | 
+/**  `deploymentInPath` is not exactly `"true"` or `"false"`. */
+"deployment-in-path-invalid" | 
+/**  `category` or `authType` is spelt with the wrong case. */
+"value-wrong-case" | 
+/**  `customHeaders` is absent (trap §7 #8); the export writes `"{}"`. */
+"custom-headers-missing" | 
+/**  A credential holds a placeholder or a masked value, not a secret. */
+"secret-placeholder" | 
+/**  A credentials key this connection type does not use was dropped. */
+"credentials-key-dropped" | 
+/**  The resource `type`/`id` is not a connection. */
+"resource-type-unexpected" | 
+/**  A known key in the wrong case: the service will not see it. */
+"key-wrong-case" | 
+/**  A key one or two edits away from a known key. */
+"key-misspelt" | 
+/**
+ *  A key in a closed shape (`modelDiscovery`, `authConfig`, a model, `properties`) that has
+ *  no documented meaning.
+ */
+"unknown-key" | 
+/**  A `properties` key that belongs to another auth type. */
+"property-unused" | 
+/**  The body carries no connection name. */
+"name-missing" | 
+/**  The name breaks `^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$`. */
+"name-pattern" | "target-missing" | "url-invalid" | "url-not-https" | 
+/**  Plain http to a loopback host: fine for local tests, unreachable from Azure. */
+"url-http-loopback" | "url-user-info" | "url-query" | "url-fragment" | "url-whitespace" | 
+/**  `target` ends with a path the Agent Service appends itself. */
+"target-operation-suffix" | "models-and-discovery" | "models-missing" | "models-empty" | "discovery-incomplete" | "model-deployment-name-missing" | "model-name-missing" | "model-deployment-name-duplicate" | 
+/**  A deployment name with `/` while `deploymentInPath` is `"true"`: it lands in the URL path. */
+"model-deployment-name-slash" | "model-format-missing" | "model-format-unknown" | 
+/**
+ *  The Foundry portal page fails on Bicep-created APIM connections with static models
+ *  (trap §7 #7).
+ */
+"apim-static-models-portal" | "discovery-endpoint-invalid" | "discovery-endpoint-not-https" | "discovery-endpoint-origin" | "discovery-endpoint-user-info" | "discovery-endpoint-fragment" | "discovery-endpoint-traversal" | "discovery-endpoint-encoded-separator" | 
+/**  `{deploymentName}` missing, repeated, or outside the path. */
+"discovery-placeholder" | "discovery-api-version-duplicate" | 
+/**  An endpoint's own `api-version` beats `deploymentAPIVersion`. */
+"discovery-api-version-overridden" | "discovery-provider-invalid" | "deployment-in-path-missing" | "inference-api-version-missing" | "api-version-invalid" | "deployment-api-version-unused" | "auth-type-not-allowed" | "auth-type-unsupported" | "api-key-missing" | "audience-missing" | "audience-not-default" | "oauth2-client-id-missing" | "oauth2-client-id-not-guid" | "oauth2-client-secret-missing" | "oauth2-token-url-missing" | "oauth2-scopes-missing" | "oauth2-scope-empty" | 
+/**  `tokenUrl`/`scopes` written into metadata (open question §10.3). */
+"oauth2-setting-in-metadata" | 
+/**  `authConfig`/`authHeaderName`/`authHeaderFormat` on a connection without `ApiKey` auth. */
+"auth-config-not-api-key" | "auth-config-type" | "auth-config-name-missing" | 
+/**  `authConfig.format` missing or without exactly one `{api_key}`. */
+"auth-config-format" | 
+/**  Both `authConfig` and `authHeaderName`/`authHeaderFormat` (open question §10.1). */
+"auth-header-conflict" | "auth-header-incomplete" | 
+/**  `authHeaderFormat` without exactly one `{api_key}`. */
+"auth-header-format" | "header-name-invalid" | "header-value-invalid" | "header-value-non-ascii" | 
+/**  A custom header with the same name as the auth header. */
+"header-auth-clash" | 
+/**  A header the HTTP client manages itself (`Host`, `Content-Length`, …). */
+"header-managed" | "header-duplicate" | 
+/**  A credential-looking header in metadata, which ARM returns to every reader. */
+"header-secret-in-metadata";
+
+export type Inspection = {
+	findings: Finding[],
+	/**  The exact ARM PUT body, pretty-printed, with secrets masked. */
+	armBody: string,
+};
+
 export type InvalidInputDetails = {
 	field: string,
+};
+
+export type KeyringDetails = {
+	/**  False when no keyring could be reached at all (e.g. no Secret Service on D-Bus). */
+	available: boolean,
+};
+
+/**  `modelDiscovery`: the gateway endpoints the Agent Service calls to list and get models. */
+export type ModelDiscovery = ModelDiscovery_Serialize | ModelDiscovery_Deserialize;
+
+/**  `modelDiscovery`: the gateway endpoints the Agent Service calls to list and get models. */
+export type ModelDiscovery_Deserialize = {
+	/**  `listModelsEndpoint`: relative to `target`, or an absolute HTTPS URL on its origin. */
+	listModelsEndpoint?: string | null,
+	/**  `getModelEndpoint`: same rules, with one `{deploymentName}`. */
+	getModelEndpoint?: string | null,
+	/**  `deploymentProvider`: the response shape. */
+	deploymentProvider?: DiscoveryProvider | null,
+	/**  Unknown keys, kept. */
+	extra?: { [key in string]: Value },
+};
+
+/**  `modelDiscovery`: the gateway endpoints the Agent Service calls to list and get models. */
+export type ModelDiscovery_Serialize = {
+	/**  `listModelsEndpoint`: relative to `target`, or an absolute HTTPS URL on its origin. */
+	listModelsEndpoint: string | null,
+	/**  `getModelEndpoint`: same rules, with one `{deploymentName}`. */
+	getModelEndpoint: string | null,
+	/**  `deploymentProvider`: the response shape. */
+	deploymentProvider: DiscoveryProvider | null,
+	/**  Unknown keys, kept. */
+	extra: { [key in string]: Value },
+};
+
+/**  `properties.model.format`: which API family the gateway speaks for this model. */
+export type ModelFormat = 
+/**  OpenAI chat completions (any OpenAI-compatible gateway). */
+"OpenAI" | 
+/**  Anthropic `/messages`. */
+"Anthropic" | 
+/**  Anything else. */
+"NonOpenAI" | 
+/**  A value outside the documented three (e.g. `DeepSeek` from the docs' examples), kept. */
+string;
+
+/**
+ *  One entry of the static `models` list:
+ *  `{"name": <deployment>, "properties": {"model": {"name", "version", "format"}}}`.
+ */
+export type ModelInfo = ModelInfo_Serialize | ModelInfo_Deserialize;
+
+/**
+ *  One entry of the static `models` list:
+ *  `{"name": <deployment>, "properties": {"model": {"name", "version", "format"}}}`.
+ */
+export type ModelInfo_Deserialize = {
+	/**  `name`: the deployment name agents use (`<connection>/<deployment>`). */
+	deploymentName?: string | null,
+	/**  `properties.model.name`: the provider's model name. */
+	modelName?: string | null,
+	/**  `properties.model.version`. */
+	modelVersion?: string | null,
+	/**  `properties.model.format`. */
+	format?: ModelFormat | null,
+	/**  Unknown keys of the entry itself. */
+	extra?: { [key in string]: Value },
+	/**  Unknown keys of `properties`. */
+	propertiesExtra?: { [key in string]: Value },
+	/**  Unknown keys of `properties.model`. */
+	modelExtra?: { [key in string]: Value },
+};
+
+/**
+ *  One entry of the static `models` list:
+ *  `{"name": <deployment>, "properties": {"model": {"name", "version", "format"}}}`.
+ */
+export type ModelInfo_Serialize = {
+	/**  `name`: the deployment name agents use (`<connection>/<deployment>`). */
+	deploymentName: string | null,
+	/**  `properties.model.name`: the provider's model name. */
+	modelName: string | null,
+	/**  `properties.model.version`. */
+	modelVersion: string | null,
+	/**  `properties.model.format`. */
+	format: ModelFormat | null,
+	/**  Unknown keys of the entry itself. */
+	extra: { [key in string]: Value },
+	/**  Unknown keys of `properties`. */
+	propertiesExtra: { [key in string]: Value },
+	/**  Unknown keys of `properties.model`. */
+	modelExtra: { [key in string]: Value },
+};
+
+/**  How the Agent Service will find this connection's models. */
+export type ModelsSummary = { kind: "static"; count: number } | { kind: "dynamic" } | 
+/**  ApiManagement without either: the service's `/deployments` defaults. */
+{ kind: "apimDefaults" } | { kind: "none" };
+
+export type NotFoundDetails = {
+	what: string,
+	id: string,
 };
 
 export type SchemaTooNewDetails = {
@@ -45,9 +549,39 @@ export type SchemaTooNewDetails = {
 	supported: number,
 };
 
+/**
+ *  A secret the draft needs but does not hold. The keyring stores the value under the draft's
+ *  id and this slot, so a reference is just "this slot is set".
+ */
+export type SecretRef = {
+	slot: SecretSlot,
+};
+
+/**  Which credential a secret is. */
+export type SecretSlot = 
+/**  `credentials.key` of an `ApiKey` connection. */
+"apiKey" | 
+/**  `credentials.clientSecret` of an `OAuth2` connection. */
+"clientSecret";
+
+/**
+ *  A secret typed in the editor. It exists in the webview only while typed and goes straight
+ *  to the keyring.
+ */
+export type SecretValue = {
+	slot: SecretSlot,
+	value: string,
+};
+
 export type Settings = {
 	theme: Theme,
 };
+
+/**
+ *  How bad a finding is. An `error` means ARM or the Agent Service will refuse or misuse the
+ *  connection; a `warning` means it may work but probably not as meant.
+ */
+export type Severity = "error" | "warning";
 
 export type StorageDetails = {
 	path: string,
@@ -63,6 +597,8 @@ bytes: number } | { status: "unavailable"; error: AppError };
 export type Theme = 
 /**  Follow the operating system's light/dark preference. */
 "system" | "light" | "dark";
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

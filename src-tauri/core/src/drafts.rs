@@ -1,0 +1,532 @@
+//! Connection drafts at rest: the draft itself (no secret values) in SQLite, its secrets in the
+//! OS keyring, linked by [`SecretId`]. Saving writes the keyring first and SQLite second, so a
+//! keyring failure leaves nothing half-saved, and a secret is never written anywhere else.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::connection::{
+    Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, Finding, SecretRef,
+    SecretSlot, Severity, validate,
+};
+use crate::secrets::{SecretError, SecretId, SecretStore, Sensitive};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("no connection draft with id {id}; it may have been deleted. Reload the list")]
+    NotFound { id: String },
+    #[error("the stored draft {id} cannot be read ({reason}); it was left as it is")]
+    Corrupt { id: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+/// A saved draft as the editor opens it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    pub id: String,
+    pub connection: Connection,
+    /// Which secrets are in the keyring for this draft (never their values).
+    pub stored_secrets: Vec<SecretSlot>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One row of the connection list.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftSummary {
+    pub id: String,
+    pub name: Option<String>,
+    pub category: ConnectionCategory,
+    pub scope: ConnectionScope,
+    pub target: String,
+    pub auth_type: String,
+    pub models: ModelsSummary,
+    pub errors: u32,
+    pub warnings: u32,
+    pub updated_at: String,
+}
+
+/// How the Agent Service will find this connection's models.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ModelsSummary {
+    Static {
+        count: u32,
+    },
+    Dynamic,
+    /// ApiManagement without either: the service's `/deployments` defaults.
+    ApimDefaults,
+    None,
+}
+
+/// A secret typed by the user, to be stored with the draft.
+pub struct SecretInput {
+    pub slot: SecretSlot,
+    pub value: Sensitive<String>,
+}
+
+pub struct Drafts<'a> {
+    store: &'a Store,
+    secrets: &'a dyn SecretStore,
+}
+
+fn slot_name(slot: SecretSlot) -> &'static str {
+    match slot {
+        SecretSlot::ApiKey => "apiKey",
+        SecretSlot::ClientSecret => "clientSecret",
+    }
+}
+
+fn slot_from_name(name: &str) -> Option<SecretSlot> {
+    match name {
+        "apiKey" => Some(SecretSlot::ApiKey),
+        "clientSecret" => Some(SecretSlot::ClientSecret),
+        _ => None,
+    }
+}
+
+/// Makes the draft's secret references say what the keyring really holds, so validation
+/// reports a missing key instead of trusting a stale reference.
+fn reconcile_secret_refs(connection: &mut Connection, stored: &[SecretSlot]) {
+    let present = |slot| stored.contains(&slot).then_some(SecretRef { slot });
+    match &mut connection.auth {
+        ConnectionAuth::ApiKey { key } => *key = present(SecretSlot::ApiKey),
+        ConnectionAuth::OAuth2 { client_secret, .. } => {
+            *client_secret = present(SecretSlot::ClientSecret)
+        }
+        ConnectionAuth::ProjectManagedIdentity { .. } | ConnectionAuth::Unsupported { .. } => {}
+    }
+}
+
+impl<'a> Drafts<'a> {
+    pub fn new(store: &'a Store, secrets: &'a dyn SecretStore) -> Self {
+        Self { store, secrets }
+    }
+
+    fn sqlx(&self, source: sqlx::Error) -> DraftError {
+        DraftError::Store(StoreError::Sqlx {
+            path: self.store.path().to_path_buf(),
+            source,
+        })
+    }
+
+    /// Every draft, most recently changed first.
+    pub async fn list(&self) -> Result<Vec<DraftSummary>, DraftError> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.connection, d.updated_at, \
+                    (SELECT group_concat(slot) FROM connection_draft_secrets s WHERE s.draft_id = d.id) AS slots \
+             FROM connection_drafts d ORDER BY d.updated_at DESC, d.id",
+        )
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.get("id");
+            let stored = parse_slots(row.get::<Option<String>, _>("slots"));
+            let Ok(connection) = decode(&id, row.get("connection"), &stored) else {
+                // One unreadable row must not hide the others; `get` reports it in full.
+                tracing::warn!(id, "skipping an unreadable connection draft");
+                continue;
+            };
+            out.push(summarise(id, &connection, row.get("updated_at")));
+        }
+        Ok(out)
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Draft, DraftError> {
+        let row = sqlx::query(
+            "SELECT connection, created_at, updated_at FROM connection_drafts WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?
+        .ok_or_else(|| DraftError::NotFound { id: id.to_string() })?;
+        let stored = self.stored_slots(id).await?;
+        let connection = decode(id, row.get("connection"), &stored)?;
+        Ok(Draft {
+            id: id.to_string(),
+            connection,
+            stored_secrets: stored,
+            created_at: row.get("created_at"),
+            updated_at: row.get("updated_at"),
+        })
+    }
+
+    async fn stored_slots(&self, id: &str) -> Result<Vec<SecretSlot>, DraftError> {
+        let slots: Vec<String> = sqlx::query_scalar(
+            "SELECT slot FROM connection_draft_secrets WHERE draft_id = ? ORDER BY slot",
+        )
+        .bind(id)
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        Ok(slots.iter().filter_map(|s| slot_from_name(s)).collect())
+    }
+
+    async fn secret_id(&self, id: &str, slot: SecretSlot) -> Result<Option<SecretId>, DraftError> {
+        let secret: Option<String> = sqlx::query_scalar(
+            "SELECT secret_id FROM connection_draft_secrets WHERE draft_id = ? AND slot = ?",
+        )
+        .bind(id)
+        .bind(slot_name(slot))
+        .fetch_optional(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        Ok(secret.as_deref().map(SecretId::from))
+    }
+
+    /// Creates (`id` = None) or replaces a draft. `secrets` are new values for their slots;
+    /// slots not mentioned keep what the keyring has.
+    pub async fn save(
+        &self,
+        id: Option<&str>,
+        connection: &Connection,
+        secrets: &[SecretInput],
+    ) -> Result<Draft, DraftError> {
+        let id = match id {
+            Some(id) => {
+                // Refuse to resurrect a draft deleted elsewhere under its old id.
+                self.get(id).await?;
+                id.to_string()
+            }
+            None => format!("draft-{}", uuid::Uuid::new_v4()),
+        };
+
+        // Keyring first: if it fails, nothing has been written.
+        let mut written = Vec::new();
+        for input in secrets {
+            // Reuse the slot's keyring entry; a new slot gets a fresh random id.
+            let secret_id = self.secret_id(&id, input.slot).await?.unwrap_or_default();
+            if let Err(e) = self.secrets.put(&secret_id, &input.value) {
+                self.forget_new(&id, &written).await;
+                return Err(e.into());
+            }
+            written.push((input.slot, secret_id));
+        }
+
+        let json = serde_json::to_string(connection).expect("the connection model serialises");
+        let result = async {
+            let mut tx = self.store.pool().begin().await?;
+            sqlx::query(
+                "INSERT INTO connection_drafts (id, name, connection) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, connection = excluded.connection, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            )
+            .bind(&id)
+            .bind(connection.name.as_deref())
+            .bind(&json)
+            .execute(&mut *tx)
+            .await?;
+            for (slot, secret_id) in &written {
+                sqlx::query(
+                    "INSERT INTO connection_draft_secrets (draft_id, slot, secret_id) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT(draft_id, slot) DO UPDATE SET secret_id = excluded.secret_id",
+                )
+                .bind(&id)
+                .bind(slot_name(*slot))
+                .bind(secret_id.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            self.forget_new(&id, &written).await;
+            return Err(self.sqlx(e));
+        }
+        self.get(&id).await
+    }
+
+    /// Best-effort removal of keyring entries this save created but could not link.
+    async fn forget_new(&self, id: &str, written: &[(SecretSlot, SecretId)]) {
+        for (slot, secret_id) in written {
+            if matches!(self.secret_id(id, *slot).await, Ok(Some(ref linked)) if linked == secret_id)
+            {
+                continue; // an existing entry that was overwritten: still linked, keep it
+            }
+            if let Err(e) = self.secrets.delete(secret_id) {
+                tracing::warn!(id, error = %e, "could not remove an unlinked keyring entry");
+            }
+        }
+    }
+
+    /// Deletes the draft and its keyring entries.
+    pub async fn delete(&self, id: &str) -> Result<(), DraftError> {
+        let stored = self.stored_slots(id).await?;
+        for slot in &stored {
+            if let Some(secret_id) = self.secret_id(id, *slot).await? {
+                self.secrets.delete(&secret_id)?;
+            }
+        }
+        let deleted = sqlx::query("DELETE FROM connection_drafts WHERE id = ?")
+            .bind(id)
+            .execute(self.store.pool())
+            .await
+            .map_err(|e| self.sqlx(e))?;
+        if deleted.rows_affected() == 0 {
+            return Err(DraftError::NotFound { id: id.to_string() });
+        }
+        Ok(())
+    }
+
+    /// The secret value for one slot, for the one place it is needed (an ARM PUT, a gateway
+    /// call).
+    pub async fn secret(
+        &self,
+        id: &str,
+        slot: SecretSlot,
+    ) -> Result<Option<Sensitive<String>>, DraftError> {
+        match self.secret_id(id, slot).await? {
+            Some(secret_id) => Ok(self.secrets.get(&secret_id)?),
+            None => Ok(None),
+        }
+    }
+}
+
+fn parse_slots(slots: Option<String>) -> Vec<SecretSlot> {
+    slots
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(slot_from_name)
+        .collect()
+}
+
+fn decode(id: &str, json: String, stored: &[SecretSlot]) -> Result<Connection, DraftError> {
+    let mut connection: Connection =
+        serde_json::from_str(&json).map_err(|e| DraftError::Corrupt {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })?;
+    reconcile_secret_refs(&mut connection, stored);
+    Ok(connection)
+}
+
+fn summarise(id: String, connection: &Connection, updated_at: String) -> DraftSummary {
+    let findings = validate(connection);
+    let count = |severity: Severity| {
+        findings
+            .iter()
+            .filter(|f: &&Finding| f.severity == severity)
+            .count() as u32
+    };
+    let models = match (
+        &connection.metadata.models,
+        &connection.metadata.model_discovery,
+    ) {
+        (Some(models), _) => ModelsSummary::Static {
+            count: models.len() as u32,
+        },
+        (None, Some(_)) => ModelsSummary::Dynamic,
+        (None, None) if connection.category == ConnectionCategory::ApiManagement => {
+            ModelsSummary::ApimDefaults
+        }
+        (None, None) => ModelsSummary::None,
+    };
+    DraftSummary {
+        id,
+        name: connection.name.clone(),
+        category: connection.category,
+        scope: connection.scope,
+        target: connection.target.clone(),
+        auth_type: connection.auth.auth_type().to_string(),
+        models,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        updated_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::ModelFormat;
+    use crate::connection::ModelInfo;
+    use crate::secrets::MemoryStore;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+        (dir, store)
+    }
+
+    fn apim() -> Connection {
+        let mut c = Connection::template(ConnectionCategory::ApiManagement);
+        c.name = Some("apim-gw".into());
+        c.target = "https://contoso.azure-api.net/openai".into();
+        c.metadata.models = Some(vec![ModelInfo::new(
+            "gpt-4o",
+            "gpt-4o",
+            "2024-11-20",
+            ModelFormat::OpenAi,
+        )]);
+        c
+    }
+
+    fn key(value: &str) -> SecretInput {
+        SecretInput {
+            slot: SecretSlot::ApiKey,
+            value: Sensitive::new(value.to_string()),
+        }
+    }
+
+    #[tokio::test]
+    async fn save_keeps_secrets_out_of_sqlite_and_in_the_keyring() {
+        let (dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let draft = drafts
+            .save(None, &apim(), &[key("sk-canary-0123456789")])
+            .await
+            .unwrap();
+        assert_eq!(draft.stored_secrets, vec![SecretSlot::ApiKey]);
+        assert_eq!(
+            draft.connection.auth,
+            ConnectionAuth::ApiKey {
+                key: Some(SecretRef::API_KEY)
+            }
+        );
+        assert_eq!(
+            drafts
+                .secret(&draft.id, SecretSlot::ApiKey)
+                .await
+                .unwrap()
+                .unwrap()
+                .expose(),
+            "sk-canary-0123456789"
+        );
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(b"sk-canary".len()).any(|w| w == b"sk-canary"),
+                "a secret reached the database files"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn update_list_and_delete() {
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let first = drafts.save(None, &apim(), &[key("one")]).await.unwrap();
+        let mut mg = Connection::template(ConnectionCategory::ModelGateway);
+        mg.name = Some("x".into());
+        let second = drafts.save(None, &mg, &[]).await.unwrap();
+
+        // Saving again without a secret keeps the stored one; with one replaces it.
+        let mut renamed = first.connection.clone();
+        renamed.name = Some("apim-renamed".into());
+        let updated = drafts.save(Some(&first.id), &renamed, &[]).await.unwrap();
+        assert_eq!(updated.connection.name.as_deref(), Some("apim-renamed"));
+        assert_eq!(updated.stored_secrets, vec![SecretSlot::ApiKey]);
+        drafts
+            .save(Some(&first.id), &renamed, &[key("two")])
+            .await
+            .unwrap();
+        assert_eq!(
+            drafts
+                .secret(&first.id, SecretSlot::ApiKey)
+                .await
+                .unwrap()
+                .unwrap()
+                .expose(),
+            "two"
+        );
+
+        let list = drafts.list().await.unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].id, first.id, "most recently changed first");
+        assert_eq!(list[0].models, ModelsSummary::Static { count: 1 });
+        assert_eq!(list[1].id, second.id);
+        assert!(list[1].errors > 0, "an empty ModelGateway draft has errors");
+
+        drafts.delete(&first.id).await.unwrap();
+        assert!(matches!(
+            drafts.get(&first.id).await,
+            Err(DraftError::NotFound { .. })
+        ));
+        assert!(
+            keyring.get(&SecretId::from("nope")).unwrap().is_none()
+                && drafts.list().await.unwrap().len() == 1
+        );
+        assert!(matches!(
+            drafts.delete(&first.id).await,
+            Err(DraftError::NotFound { .. })
+        ));
+        assert!(matches!(
+            drafts.save(Some(&first.id), &renamed, &[]).await,
+            Err(DraftError::NotFound { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_missing_secret_is_visible_to_validation() {
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let mut c = apim();
+        c.auth = ConnectionAuth::api_key(); // claims a key, but none is stored
+        let draft = drafts.save(None, &c, &[]).await.unwrap();
+        assert_eq!(draft.connection.auth, ConnectionAuth::ApiKey { key: None });
+        assert!(draft.stored_secrets.is_empty());
+    }
+
+    struct BrokenKeyring;
+    impl SecretStore for BrokenKeyring {
+        fn put(&self, _: &SecretId, _: &Sensitive<String>) -> Result<(), SecretError> {
+            Err(SecretError::Unavailable {
+                reason: "no D-Bus".into(),
+            })
+        }
+        fn get(&self, _: &SecretId) -> Result<Option<Sensitive<String>>, SecretError> {
+            Ok(None)
+        }
+        fn delete(&self, _: &SecretId) -> Result<(), SecretError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_keyring_saves_nothing() {
+        let (_dir, store) = store().await;
+        let drafts = Drafts::new(&store, &BrokenKeyring);
+        let err = drafts.save(None, &apim(), &[key("k")]).await.unwrap_err();
+        assert!(
+            err.to_string().contains("keyring is not available"),
+            "{err}"
+        );
+        assert!(drafts.list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_row_is_reported_not_hidden() {
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let ok = drafts.save(None, &apim(), &[]).await.unwrap();
+        sqlx::query("INSERT INTO connection_drafts (id, connection) VALUES ('bad', '{nope')")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let list = drafts.list().await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].id, ok.id);
+        assert!(matches!(
+            drafts.get("bad").await,
+            Err(DraftError::Corrupt { .. })
+        ));
+    }
+}

@@ -1,0 +1,26 @@
+//! The ARM REST body: what `az rest --body @arm.json` (or any REST client) PUTs to
+//! `…/connections/{name}?api-version=2026-05-01`.
+
+use super::body::{properties, resource_type};
+use super::node::Node;
+use crate::connection::Connection;
+
+/// `to_arm_body` with placeholders for secrets, in reading order, plus the resource `type`.
+/// ARM ignores the read-only `name` and `type` in a PUT body [I] (a GET response sent back works
+/// the same way); `type` is what lets an import of this file restore account or project scope.
+pub(super) fn render(connection: &Connection) -> String {
+    let mut top = Vec::new();
+    if let Some(name) = &connection.name {
+        top.push(("name".to_string(), Node::text(name)));
+    }
+    top.push((
+        "type".to_string(),
+        Node::text(resource_type(connection.scope)),
+    ));
+    top.push((
+        "properties".to_string(),
+        Node::Object(properties(connection)),
+    ));
+    let body = Node::Object(top).lower(&|slot| slot.export_placeholder().to_string());
+    format!("{}\n", body.pretty())
+}
