@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "connection_inspect",
     "connection_save",
     "connection_delete",
+    "connection_export",
+    "connection_import",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use gateway_studio_core::drafts::DraftError;
+use gateway_studio_core::export::ExportError;
 use gateway_studio_core::secrets::SecretError;
 use gateway_studio_core::store::StoreError;
 
@@ -34,6 +35,12 @@ pub enum AppError {
     NotFound {
         message: String,
         details: NotFoundDetails,
+    },
+    /// A file or pasted text could not be read as what it should be.
+    #[error("{message}")]
+    InvalidFile {
+        message: String,
+        details: InvalidFileDetails,
     },
     /// An argument from the UI was rejected; `field` names it.
     #[error("{message}")]
@@ -75,6 +82,13 @@ pub struct KeyringDetails {
 pub struct NotFoundDetails {
     pub what: String,
     pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct InvalidFileDetails {
+    /// JSON path of the problem (`$` for the whole document).
+    pub path: String,
+    pub code: String,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -143,8 +157,26 @@ impl From<DraftError> for AppError {
                     problem: StorageProblem::Sqlite,
                 },
             },
+            DraftError::Import(ref parse) => AppError::InvalidFile {
+                message: parse.to_string(),
+                details: InvalidFileDetails {
+                    path: parse.path().to_string(),
+                    code: parse.code().to_string(),
+                },
+            },
             DraftError::Store(e) => e.into(),
             DraftError::Secret(e) => e.into(),
+        }
+    }
+}
+
+impl From<ExportError> for AppError {
+    fn from(e: ExportError) -> Self {
+        AppError::InvalidInput {
+            message: e.to_string(),
+            details: InvalidInputDetails {
+                field: "name".into(),
+            },
         }
     }
 }

@@ -8,7 +8,8 @@ use tauri::State;
 use gateway_studio_core::connection::{
     Connection, ConnectionCategory, Finding, SecretRendering, SecretSlot, to_arm_body, validate,
 };
-use gateway_studio_core::drafts::{Draft, DraftSummary, SecretInput};
+use gateway_studio_core::drafts::{Draft, DraftSummary, ImportedDraft, SecretInput};
+use gateway_studio_core::export::{ExportFormat, export};
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
@@ -29,6 +30,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         connection_inspect,
         connection_save,
         connection_delete,
+        connection_export,
+        connection_import,
     ])
 }
 
@@ -213,4 +216,22 @@ pub async fn connection_save(
 #[specta::specta]
 pub async fn connection_delete(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
     Ok(state.drafts()?.delete(&id).await?)
+}
+
+/// The connection as text to deploy elsewhere; secrets are placeholders, never values.
+#[tauri::command]
+#[specta::specta]
+pub fn connection_export(connection: Connection, format: ExportFormat) -> Result<String, AppError> {
+    Ok(export(&connection, format)?)
+}
+
+/// A new draft from pasted or opened ARM JSON (PUT body, GET output, portal-style, an
+/// export); real secrets in it go to the keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_import(
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<ImportedDraft, AppError> {
+    Ok(state.drafts()?.import(&text).await?)
 }

@@ -255,3 +255,52 @@ fn a_category_change_keeps_typed_values() {
     assert_eq!(moved["target"], "https://gw.example.com/v1");
     assert_eq!(moved["metadata"]["deploymentInPath"], true);
 }
+
+#[test]
+fn export_and_import_go_through_the_core() {
+    let h = harness();
+    let mut connection = invoke(
+        &h,
+        &h.main,
+        "connection_template",
+        json!({"category": "ModelGateway"}),
+    )
+    .unwrap();
+    let err = invoke(
+        &h,
+        &h.main,
+        "connection_export",
+        json!({"connection": connection, "format": "bicep"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert_eq!(err["details"]["field"], "name");
+
+    connection["name"] = json!("gw");
+    connection["target"] = json!("https://gw.example.com");
+    let arm = invoke(
+        &h,
+        &h.main,
+        "connection_export",
+        json!({"connection": connection, "format": "arm"}),
+    )
+    .unwrap();
+    let imported = invoke(
+        &h,
+        &h.main,
+        "connection_import",
+        json!({"text": arm.as_str().unwrap()}),
+    )
+    .unwrap();
+    assert_eq!(imported["draft"]["connection"]["name"], "gw");
+    assert_eq!(imported["draft"]["storedSecrets"], json!([]));
+
+    let err = invoke(
+        &h,
+        &h.main,
+        "connection_import",
+        json!({"text": "{\"properties\": 3}"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "invalidFile");
+}

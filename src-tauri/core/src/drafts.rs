@@ -6,8 +6,8 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::connection::{
-    Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, Finding, SecretRef,
-    SecretSlot, Severity, validate,
+    Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, Finding, ParseError,
+    SecretRef, SecretSlot, Severity, import_arm_json, validate,
 };
 use crate::secrets::{SecretError, SecretId, SecretStore, Sensitive};
 use crate::store::{Store, StoreError};
@@ -18,6 +18,8 @@ pub enum DraftError {
     NotFound { id: String },
     #[error("the stored draft {id} cannot be read ({reason}); it was left as it is")]
     Corrupt { id: String, reason: String },
+    #[error("the file is not a connection this app can import: {0}")]
+    Import(#[from] ParseError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -63,6 +65,15 @@ pub enum ModelsSummary {
     /// ApiManagement without either: the service's `/deployments` defaults.
     ApimDefaults,
     None,
+}
+
+/// A new draft made from an imported file, and what the file got wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedDraft {
+    pub draft: Draft,
+    /// Parse-time findings (repairs the draft no longer shows) and validation findings.
+    pub findings: Vec<Finding>,
 }
 
 /// A secret typed by the user, to be stored with the draft.
@@ -244,6 +255,25 @@ impl<'a> Drafts<'a> {
             return Err(self.sqlx(e));
         }
         self.get(&id).await
+    }
+
+    /// Reads an ARM connection JSON (PUT body, GET output, sample or export) into a new draft;
+    /// real secret values in the file go to the keyring with it (placeholders do not).
+    pub async fn import(&self, text: &str) -> Result<ImportedDraft, DraftError> {
+        let imported = import_arm_json(text)?;
+        let secrets: Vec<SecretInput> = imported
+            .secrets
+            .into_iter()
+            .map(|s| SecretInput {
+                slot: s.slot,
+                value: s.value,
+            })
+            .collect();
+        let draft = self.save(None, &imported.connection, &secrets).await?;
+        Ok(ImportedDraft {
+            draft,
+            findings: imported.findings,
+        })
     }
 
     /// Best-effort removal of keyring entries this save created but could not link.
@@ -509,6 +539,50 @@ mod tests {
             "{err}"
         );
         assert!(drafts.list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn import_keeps_real_secrets_and_reports_findings() {
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let body = r#"{"name": "gw", "properties": {"category": "ModelGateway",
+            "target": "https://gw.example.com", "authType": "ApiKey",
+            "credentials": {"key": "real-key-123"},
+            "metadata": {"deploymentInPath": false, "models": "[]"}}}"#;
+        let imported = drafts.import(body).await.unwrap();
+        assert_eq!(imported.draft.stored_secrets, vec![SecretSlot::ApiKey]);
+        assert_eq!(
+            drafts
+                .secret(&imported.draft.id, SecretSlot::ApiKey)
+                .await
+                .unwrap()
+                .unwrap()
+                .expose(),
+            "real-key-123"
+        );
+        assert!(
+            imported
+                .findings
+                .iter()
+                .any(|f| f.path == "properties.metadata.deploymentInPath"),
+            "a boolean metadata value is reported: {:?}",
+            imported.findings
+        );
+
+        // An exported file carries a placeholder, which must not become the stored key.
+        let exported = r#"{"name": "gw2", "properties": {"category": "ModelGateway",
+            "target": "https://gw.example.com", "authType": "ApiKey",
+            "credentials": {"key": "${GATEWAY_API_KEY}"},
+            "metadata": {"deploymentInPath": "false", "customHeaders": "{}"}}}"#;
+        let imported = drafts.import(exported).await.unwrap();
+        assert!(imported.draft.stored_secrets.is_empty());
+
+        assert!(matches!(
+            drafts.import("{ not json").await,
+            Err(DraftError::Import(_))
+        ));
+        assert_eq!(drafts.list().await.unwrap().len(), 2);
     }
 
     #[tokio::test]

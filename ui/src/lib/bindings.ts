@@ -29,6 +29,13 @@ export const commands = {
 	connectionSave: (id: string | null, connection: Connection_Deserialize, secrets: SecretValue[]) => typedError<Draft_Serialize, AppError>(__TAURI_INVOKE("connection_save", { id, connection, secrets })),
 	/**  Deletes a draft and its keyring entries. */
 	connectionDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("connection_delete", { id })),
+	/**  The connection as text to deploy elsewhere; secrets are placeholders, never values. */
+	connectionExport: (connection: Connection_Deserialize, format: ExportFormat) => typedError<string, AppError>(__TAURI_INVOKE("connection_export", { connection, format })),
+	/**
+	 *  A new draft from pasted or opened ARM JSON (PUT body, GET output, portal-style, an
+	 *  export); real secrets in it go to the keyring.
+	 */
+	connectionImport: (text: string) => typedError<ImportedDraft_Serialize, AppError>(__TAURI_INVOKE("connection_import", { text })),
 };
 
 /* Types */
@@ -41,6 +48,8 @@ export type AppError =
 { kind: "keyring"; message: string; details: KeyringDetails } | 
 /**  The thing asked for does not exist (any more). */
 { kind: "notFound"; message: string; details: NotFoundDetails } | 
+/**  A file or pasted text could not be read as what it should be. */
+{ kind: "invalidFile"; message: string; details: InvalidFileDetails } | 
 /**  An argument from the UI was rejected; `field` names it. */
 { kind: "invalidInput"; message: string; details: InvalidInputDetails };
 
@@ -347,6 +356,19 @@ export type Draft_Serialize = {
 	updatedAt: string,
 };
 
+/**  What to export to. */
+export type ExportFormat = 
+/**  The ARM REST body (`arm.json`). */
+"arm" | 
+/**  A bash script around `az rest --method put` (`az.sh`). */
+"az" | 
+/**  A Bicep template (`main.bicep`). */
+"bicep" | 
+/**  A Terraform `azapi_resource` (`main.tf`). */
+"terraform" | 
+/**  An ARM deployment parameters file for the Bicep template (`parameters.json`). */
+"parameters";
+
 /**
  *  One problem, located by a JSON path into the ARM body (nested metadata strings are
  *  addressed as if decoded: `properties.metadata.models[2].properties.model.name`).
@@ -432,10 +454,33 @@ export type FindingCode =
 /**  A credential-looking header in metadata, which ARM returns to every reader. */
 "header-secret-in-metadata";
 
+/**  A new draft made from an imported file, and what the file got wrong. */
+export type ImportedDraft = ImportedDraft_Serialize | ImportedDraft_Deserialize;
+
+/**  A new draft made from an imported file, and what the file got wrong. */
+export type ImportedDraft_Deserialize = {
+	draft: Draft_Deserialize,
+	/**  Parse-time findings (repairs the draft no longer shows) and validation findings. */
+	findings: Finding[],
+};
+
+/**  A new draft made from an imported file, and what the file got wrong. */
+export type ImportedDraft_Serialize = {
+	draft: Draft_Serialize,
+	/**  Parse-time findings (repairs the draft no longer shows) and validation findings. */
+	findings: Finding[],
+};
+
 export type Inspection = {
 	findings: Finding[],
 	/**  The exact ARM PUT body, pretty-printed, with secrets masked. */
 	armBody: string,
+};
+
+export type InvalidFileDetails = {
+	/**  JSON path of the problem (`$` for the whole document). */
+	path: string,
+	code: string,
 };
 
 export type InvalidInputDetails = {
