@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use gateway_studio_core::connection::{
-    Connection, ConnectionCategory, Finding, SecretRendering, SecretSlot, to_arm_body, validate,
+    Connection, ConnectionCategory, Finding, SecretSlot, validate,
 };
 use gateway_studio_core::drafts::{Draft, DraftSummary, ImportedDraft, SecretInput};
-use gateway_studio_core::export::{ExportFormat, export};
+use gateway_studio_core::export::{ExportFormat, export, masked_put_body};
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
@@ -173,10 +173,9 @@ pub struct Inspection {
 #[tauri::command]
 #[specta::specta]
 pub fn connection_inspect(connection: Connection) -> Inspection {
-    let body = to_arm_body(&connection, SecretRendering::Masked);
     Inspection {
         findings: validate(&connection),
-        arm_body: serde_json::to_string_pretty(&body).expect("JSON values serialise"),
+        arm_body: masked_put_body(&connection),
     }
 }
 

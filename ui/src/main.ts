@@ -1,4 +1,5 @@
 import './app.css';
+import './lib/controls.css';
 import { mount } from 'svelte';
 import App from './shell/App.svelte';
 import { reportFirstPaintOnce } from './shell/first-paint';

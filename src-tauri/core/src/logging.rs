@@ -36,8 +36,10 @@ pub fn filter_from(value: Option<&str>) -> EnvFilter {
 /// output, not the start-up: the reason goes to stderr and logging continues there.
 pub fn init(log_dir: &Path) -> LogGuard {
     let filter = filter_from(std::env::var(LOG_ENV).ok().as_deref());
+    // Colour only on a terminal: escape codes make logs captured by CI or a pipe unreadable.
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
 
     // The appender prunes old files on start and complains when the folder does not exist yet.

@@ -184,14 +184,22 @@ impl Session {
     }
 
     fn stop_driver(&mut self) {
-        #[cfg(unix)]
-        {
-            // The driver's process group holds WebKitWebDriver and the app too.
-            let _ = Command::new("kill")
-                .args(["-TERM", &format!("-{}", self.driver.id())])
-                .status();
+        // Only while the driver has not been reaped: after `wait` its pid may be reused.
+        if matches!(self.driver.try_wait(), Ok(None)) {
+            #[cfg(unix)]
+            if let Ok(pgid) = i32::try_from(self.driver.id())
+                && pgid > 1
+            {
+                // The driver's own process group (it was spawned as a group leader) holds
+                // WebKitWebDriver and the app. A negative pid to kill(2) names that group; never
+                // go through /bin/kill, whose option parser can read `-PID` as something else.
+                // SAFETY: kill(2) has no memory-safety preconditions.
+                unsafe {
+                    libc::kill(-pgid, libc::SIGTERM);
+                }
+            }
+            let _ = self.driver.kill();
         }
-        let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
 }

@@ -1,12 +1,14 @@
 //! End-to-end: the real window, driven like a user would.
 
+mod connections;
+
 use gateway_studio_e2e::Session;
 use gateway_studio_e2e::fantoccini::Locator;
 use gateway_studio_e2e::fantoccini::key::Key;
 
-/// (route, title, has an empty state)
+/// (route, title, shows the "not in this build" empty state)
 const PAGES: &[(&str, &str, bool)] = &[
-    ("connections", "Connections", true),
+    ("connections", "Connections", false),
     ("checks", "Checks", true),
     ("playground", "Agent playground", true),
     ("traces", "Traces", true),
@@ -18,6 +20,11 @@ const PAGES: &[(&str, &str, bool)] = &[
 async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
+
+    // A fresh data dir has no connections: the page offers to create or import one.
+    app.wait_for_text("[data-testid='connections-empty']", "No connections yet")
+        .await;
+    app.wait_for("[data-testid='new-connection']").await;
 
     for (i, (route, title, empty)) in PAGES.iter().enumerate() {
         app.wait_for(&format!("[data-nav='{route}']"))

@@ -1,6 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBackend, noBackend, READY_INFO, resetWindow, SCHEMA_TOO_NEW } from '../test/backend';
-import { ApiError, appInfo, describeError, reportFirstPaint, settingsGet, settingsSet, toUiError, type UiError } from './api';
+import {
+  ApiError,
+  appInfo,
+  connectionExport,
+  connectionImport,
+  connectionInspect,
+  connectionSave,
+  describeError,
+  reportFirstPaint,
+  settingsGet,
+  settingsSet,
+  toUiError,
+  type UiError,
+} from './api';
+import { template } from '../test/connections';
 
 afterEach(resetWindow);
 
@@ -52,6 +66,28 @@ describe('calls', () => {
   });
 });
 
+describe('connection calls', () => {
+  it('passes the arguments the commands expect and unwraps the answers', async () => {
+    const backend = fakeBackend();
+    const c = { ...template('ApiManagement'), name: 'apim-gw', target: 'https://x' };
+    const inspection = await connectionInspect(c);
+    expect(inspection.armBody).toContain('"apim-gw"');
+    expect(backend.callsTo('connection_inspect')[0].args).toEqual({ connection: c });
+    const draft = await connectionSave(null, c, [{ slot: 'apiKey', value: 'k' }]);
+    expect(draft.storedSecrets).toEqual(['apiKey']);
+    expect(backend.callsTo('connection_save')[0].args).toEqual({ id: null, connection: c, secrets: [{ slot: 'apiKey', value: 'k' }] });
+    await expect(connectionExport(c, 'bicep')).resolves.toMatch(/^# bicep export/);
+    expect(backend.callsTo('connection_export')[0].args).toEqual({ connection: c, format: 'bicep' });
+  });
+
+  it('turns a keyring failure and a failed import into UiErrors', async () => {
+    const keyring = { kind: 'keyring' as const, message: 'locked', details: { available: true } };
+    fakeBackend({ connections: { saveError: keyring } });
+    expect(await failure(connectionSave(null, template('ModelGateway'), []))).toEqual(keyring);
+    expect((await failure(connectionImport('nope'))).kind).toBe('invalidFile');
+  });
+});
+
 describe('toUiError', () => {
   it('keeps AppErrors and wraps everything else as internal', () => {
     fakeBackend();
@@ -99,6 +135,35 @@ describe('describeError', () => {
     });
     expect(d.body).toMatch(/^\/data\/gs\.db is not a Gateway Studio database .* left untouched\. Until then/);
     expect(d.path).toBeUndefined();
+  });
+
+  it('keyring says nothing was saved, and what to do when there is no keyring at all', () => {
+    const missing = describeError({ kind: 'keyring', message: 'no Secret Service provider', details: { available: false } });
+    expect(missing.title).toBe('The OS keyring is not available');
+    expect(missing.body).toMatch(/^No Secret Service provider\. Nothing was saved/);
+    expect(missing.body).toMatch(/Start or unlock/);
+    const refused = describeError({ kind: 'keyring', message: 'the user dismissed the prompt', details: { available: true } });
+    expect(refused.title).toBe('The OS keyring refused the secret');
+  });
+
+  it('invalidFile keeps the parser’s message, which names the place and the fix', () => {
+    const d = describeError({
+      kind: 'invalidFile',
+      message: '`properties.category` is "AzureOpenAI", which is not a gateway connection category',
+      details: { path: 'properties.category', code: 'unsupported-category' },
+    });
+    expect(d.title).toMatch(/not a connection/);
+    expect(d.body).toBe('`properties.category` is "AzureOpenAI", which is not a gateway connection category.');
+  });
+
+  it('notFound names what is gone', () => {
+    const d = describeError({
+      kind: 'notFound',
+      message: 'connection draft draft-1 does not exist',
+      details: { what: 'connection draft', id: 'draft-1' },
+    });
+    expect(d.title).toBe('This connection draft no longer exists');
+    expect(d.body).toMatch(/^Connection draft draft-1 does not exist\./);
   });
 
   it('invalidInput names the field', () => {

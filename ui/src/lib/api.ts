@@ -7,9 +7,44 @@
 // at all): those arrive as a plain string or an `Error`, and become `{ kind: "internal" }`.
 
 import { commands } from './bindings';
-import type { AppError, AppInfo, Settings, StorageProblem, Theme } from './bindings';
+import type {
+  AppError,
+  AppInfo,
+  ConnectionCategory,
+  Connection_Deserialize,
+  Connection_Serialize,
+  DraftSummary_Serialize,
+  Draft_Serialize,
+  ExportFormat,
+  ImportedDraft_Serialize,
+  Inspection,
+  SecretValue,
+  Settings,
+  StorageProblem,
+  Theme,
+} from './bindings';
 
 export type { AppError, AppInfo, Settings, StorageStatus, Theme } from './bindings';
+export type {
+  AuthConfig_Serialize as AuthConfig,
+  ConnectionAuth_Serialize as ConnectionAuth,
+  ConnectionCategory,
+  ConnectionScope,
+  Connection_Serialize as Connection,
+  DraftSummary_Serialize as DraftSummary,
+  Draft_Serialize as Draft,
+  ExportFormat,
+  Finding,
+  ImportedDraft_Serialize as ImportResult,
+  FindingCode,
+  Inspection,
+  ModelDiscovery_Serialize as ModelDiscovery,
+  ModelInfo_Serialize as ModelInfo,
+  ModelsSummary,
+  SecretSlot,
+  SecretValue,
+  Severity,
+} from './bindings';
 
 export type InternalError = { kind: 'internal'; message: string };
 export type UiError = AppError | InternalError;
@@ -26,7 +61,7 @@ export class ApiError extends Error {
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
-const APP_ERROR_KINDS: ReadonlySet<string> = new Set(['schemaTooNew', 'storage', 'invalidInput']);
+const APP_ERROR_KINDS: ReadonlySet<string> = new Set(['schemaTooNew', 'storage', 'keyring', 'notFound', 'invalidFile', 'invalidInput']);
 
 function isAppError(value: unknown): value is AppError {
   return (
@@ -72,6 +107,15 @@ async function unwrap<T>(call: () => Promise<Result<T>>): Promise<T> {
   throw new ApiError(toUiError(result.error));
 }
 
+/** For commands that cannot fail on the Rust side: only the framework can refuse them. */
+async function direct<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (rejection) {
+    throw new ApiError(toUiError(rejection));
+  }
+}
+
 export function appInfo(): Promise<AppInfo> {
   return unwrap(() => commands.appInfo());
 }
@@ -91,6 +135,60 @@ export async function reportFirstPaint(): Promise<number | null> {
   } catch (rejection) {
     throw new ApiError(toUiError(rejection));
   }
+}
+
+// ---- connections ---------------------------------------------------------------------------
+
+/** Every saved draft, most recently changed first. */
+export function connectionList(): Promise<DraftSummary_Serialize[]> {
+  return unwrap(() => commands.connectionList());
+}
+
+export function connectionGet(id: string): Promise<Draft_Serialize> {
+  return unwrap(() => commands.connectionGet(id));
+}
+
+/** A new, unsaved connection with the category's defaults. */
+export function connectionTemplate(category: ConnectionCategory): Promise<Connection_Serialize> {
+  return direct(() => commands.connectionTemplate(category));
+}
+
+/** The connection moved to another category; the backend decides what follows. */
+export function connectionWithCategory(
+  connection: Connection_Deserialize,
+  category: ConnectionCategory,
+): Promise<Connection_Serialize> {
+  return direct(() => commands.connectionWithCategory(connection, category));
+}
+
+/** Validation findings and the ARM PUT body (secrets masked). */
+export function connectionInspect(connection: Connection_Deserialize): Promise<Inspection> {
+  return direct(() => commands.connectionInspect(connection));
+}
+
+/** Creates (`id` null) or replaces a draft. `secrets` are values typed in this session only. */
+export function connectionSave(
+  id: string | null,
+  connection: Connection_Deserialize,
+  secrets: SecretValue[],
+): Promise<Draft_Serialize> {
+  return unwrap(() => commands.connectionSave(id, connection, secrets));
+}
+
+export function connectionDelete(id: string): Promise<void> {
+  return unwrap(() => commands.connectionDelete(id)).then(() => undefined);
+}
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['arm', 'az', 'bicep', 'terraform', 'parameters'];
+
+/** The connection as text in `format`; secrets are placeholders, never values. */
+export function connectionExport(connection: Connection_Deserialize, format: ExportFormat): Promise<string> {
+  return unwrap(() => commands.connectionExport(connection, format));
+}
+
+/** Creates a new saved draft from ARM JSON (PUT body, GET output or portal-style). */
+export function connectionImport(text: string): Promise<ImportedDraft_Serialize> {
+  return unwrap(() => commands.connectionImport(text));
 }
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
@@ -127,6 +225,25 @@ export function describeError(e: UiError): ErrorDescription {
         body: `${sentence(e.message)} Until then, changes are not saved.`,
         // The backend's message usually names the file already; show it apart only if not.
         ...(e.message.includes(e.details.path) ? {} : { path: e.details.path }),
+      };
+    case 'keyring':
+      return {
+        title: e.details.available ? 'The OS keyring refused the secret' : 'The OS keyring is not available',
+        body:
+          `${sentence(e.message)} Nothing was saved: secrets are only ever stored in the keyring. ` +
+          (e.details.available
+            ? 'Unlock the keyring if it asks, then save again.'
+            : 'Start or unlock the system keyring (Secret Service, Keychain or Credential Manager), then save again.'),
+      };
+    case 'invalidFile':
+      return {
+        title: 'This is not a connection Gateway Studio can read',
+        body: sentence(e.message),
+      };
+    case 'notFound':
+      return {
+        title: `This ${e.details.what || 'item'} no longer exists`,
+        body: `${sentence(e.message)} It may have been deleted in another window.`,
       };
     case 'invalidInput':
       return {

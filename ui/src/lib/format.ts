@@ -22,3 +22,8 @@ export function isMac(): boolean {
     '';
   return /mac/i.test(platform);
 }
+
+/** `value` escaped for a double-quoted CSS attribute selector: `[data-x="${cssString(v)}"]`. */
+export function cssString(value: string): string {
+  return value.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\a ');
+}

@@ -4,7 +4,18 @@
 import { createContext } from 'svelte';
 import { appInfo, toUiError, type AppInfo, type UiError } from '../lib/api';
 
+/** A page with unsaved work: asked before the route changes. */
+export type LeaveGuard = {
+  /** True when leaving now would lose something. */
+  dirty(): boolean;
+  /** Asks the user (save, discard, or stay); true to go ahead. */
+  confirm(): Promise<boolean>;
+};
+
 export class AppState {
+  /** Set by the page on screen while it has unsaved work. */
+  leaveGuard: LeaveGuard | null = null;
+
   info = $state<AppInfo | null>(null);
   /** Set when appInfo itself failed, i.e. the backend could not be reached at all. */
   error = $state<UiError | null>(null);

@@ -3,6 +3,7 @@
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { AppError, AppInfo, Settings } from '../lib/api';
+import { FakeConnections, type ConnectionOptions } from './connections';
 
 export const PATHS = {
   version: '0.4.2',
@@ -27,6 +28,8 @@ export type Call = { cmd: string; args: unknown };
 export type FakeBackend = {
   calls: Call[];
   callsTo(cmd: string): Call[];
+  /** The connection drafts the fake holds. */
+  connections: FakeConnections;
 };
 
 /**
@@ -34,9 +37,16 @@ export type FakeBackend = {
  * `settingsError` is what settings_get/settings_set fail with.
  */
 export function fakeBackend(
-  options: { appInfo?: AppInfo; settings?: Settings; settingsError?: AppError; reject?: Record<string, string> } = {},
+  options: {
+    appInfo?: AppInfo;
+    settings?: Settings;
+    settingsError?: AppError;
+    reject?: Record<string, string>;
+    connections?: ConnectionOptions;
+  } = {},
 ): FakeBackend {
   const calls: Call[] = [];
+  const connections = new FakeConnections(options.connections);
   let settings: Settings = options.settings ?? { theme: 'system' };
   mockIPC((cmd, args) => {
     calls.push({ cmd, args });
@@ -55,10 +65,11 @@ export function fakeBackend(
       case 'report_first_paint':
         return 42.5;
       default:
+        if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
     }
   });
-  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd) };
+  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd), connections };
 }
 
 /** No backend at all, as in a plain browser. */

@@ -3,7 +3,7 @@
 
 use super::body::{properties, resource_type};
 use super::node::Node;
-use crate::connection::Connection;
+use crate::connection::{Connection, MASKED_SECRET};
 
 /// `to_arm_body` with placeholders for secrets, in reading order, plus the resource `type`.
 /// ARM ignores the read-only `name` and `type` in a PUT body [I] (a GET response sent back works
@@ -23,4 +23,20 @@ pub(super) fn render(connection: &Connection) -> String {
     ));
     let body = Node::Object(top).lower(&|slot| slot.export_placeholder().to_string());
     format!("{}\n", body.pretty())
+}
+
+/// Exactly the body a PUT sends (`name` and `properties`, in reading order), with the secret
+/// masked: what the editor shows live.
+pub(super) fn render_masked_put_body(connection: &Connection) -> String {
+    let mut top = Vec::new();
+    if let Some(name) = &connection.name {
+        top.push(("name".to_string(), Node::text(name)));
+    }
+    top.push((
+        "properties".to_string(),
+        Node::Object(properties(connection)),
+    ));
+    Node::Object(top)
+        .lower(&|_| MASKED_SECRET.to_string())
+        .pretty()
 }

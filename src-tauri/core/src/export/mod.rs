@@ -198,6 +198,11 @@ pub fn export(connection: &Connection, format: ExportFormat) -> Result<String, E
 /// metadata). This is the connection module's own parser ([`import_arm_json`]), so an import
 /// and the editor agree on every repair and finding; the findings are in the result.
 /// Placeholders (an export's `${GATEWAY_API_KEY}`, `<…>`, masks) are never returned as secrets.
+/// The ARM PUT body in the order the samples write it, secrets masked, for previews.
+pub fn masked_put_body(connection: &Connection) -> String {
+    arm::render_masked_put_body(connection)
+}
+
 pub fn import(text: &str) -> Result<ImportedConnection, ParseError> {
     import_arm_json(text)
 }
