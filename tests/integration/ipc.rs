@@ -184,8 +184,15 @@ fn a_connection_draft_is_saved_with_its_key_in_the_keyring_and_never_echoed() {
         json!({"connection": connection}),
     )
     .unwrap();
-    let body: Value = serde_json::from_str(inspection["armBody"].as_str().unwrap()).unwrap();
+    let preview = inspection["armBody"].as_str().unwrap();
+    let body: Value = serde_json::from_str(preview).unwrap();
     assert_eq!(body["properties"]["metadata"]["deploymentInPath"], "true");
+    // The preview keeps the samples' key order: category, target, authType, ...
+    let at = |key: &str| preview.find(&format!("\"{key}\"")).unwrap();
+    assert!(
+        at("category") < at("target") && at("target") < at("authType"),
+        "{preview}"
+    );
     assert!(
         inspection["findings"]
             .as_array()
