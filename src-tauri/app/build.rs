@@ -14,6 +14,9 @@ const COMMANDS: &[&str] = &[
     "connection_delete",
     "connection_export",
     "connection_import",
+    "window_set_unsaved",
+    "window_watch_close",
+    "window_close_confirmed",
 ];
 
 fn main() {

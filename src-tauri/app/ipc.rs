@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
+use tauri::ipc::Channel;
 
 use gateway_studio_core::connection::{
     Connection, ConnectionCategory, Finding, SecretSlot, validate,
@@ -32,6 +33,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         connection_delete,
         connection_export,
         connection_import,
+        window_set_unsaved,
+        window_watch_close,
+        window_close_confirmed,
     ])
 }
 
@@ -233,4 +237,25 @@ pub async fn connection_import(
     text: String,
 ) -> Result<ImportedDraft, AppError> {
     Ok(state.drafts()?.import(&text).await?)
+}
+
+/// Whether closing the window now would lose unsaved work.
+#[tauri::command]
+#[specta::specta]
+pub fn window_set_unsaved(state: State<'_, AppState>, unsaved: bool) {
+    state.close_guard.set_unsaved(unsaved);
+}
+
+/// Where the UI hears about a close request it must confirm with the user.
+#[tauri::command]
+#[specta::specta]
+pub fn window_watch_close(state: State<'_, AppState>, on_close_request: Channel<()>) {
+    state.close_guard.listen(on_close_request);
+}
+
+/// The user chose to close after all: the held close request goes ahead.
+#[tauri::command]
+#[specta::specta]
+pub fn window_close_confirmed(state: State<'_, AppState>) {
+    state.close_guard.confirm();
 }

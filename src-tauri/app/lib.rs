@@ -2,6 +2,7 @@
 //! `gateway_studio_core`. No domain logic lives here.
 
 pub mod cli;
+pub mod close_guard;
 pub mod error;
 pub mod ipc;
 pub mod state;
@@ -73,4 +74,15 @@ pub fn configure<R: tauri::Runtime>(
     builder
         .manage(state)
         .invoke_handler(ipc::specta_builder::<R>().invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let state = tauri::Manager::state::<state::AppState>(window);
+                let closing = window.clone();
+                if state.close_guard.hold(Box::new(move || {
+                    let _ = closing.destroy();
+                })) {
+                    api.prevent_close();
+                }
+            }
+        })
 }

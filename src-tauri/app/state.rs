@@ -5,6 +5,7 @@ use gateway_studio_core::paths::{APP_IDENTIFIER, Paths};
 use gateway_studio_core::secrets::{KeyringStore, SecretStore};
 use gateway_studio_core::store::{Store, StoreError};
 
+use crate::close_guard::CloseGuard;
 use crate::error::AppError;
 
 pub struct AppState {
@@ -12,6 +13,7 @@ pub struct AppState {
     store: Result<Store, AppError>,
     secrets: Arc<dyn SecretStore>,
     pub first_paint_ms: Mutex<Option<f64>>,
+    pub close_guard: CloseGuard,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             store: store.map_err(AppError::from),
             secrets,
             first_paint_ms: Mutex::new(None),
+            close_guard: CloseGuard::default(),
         }
     }
 

@@ -8,6 +8,8 @@ import {
   connectionInspect,
   connectionSave,
   describeError,
+  guardWindowClose,
+  setUnsavedWork,
   reportFirstPaint,
   settingsGet,
   settingsSet,
@@ -176,5 +178,35 @@ describe('describeError', () => {
     const d = describeError(toUiError('Command app_info not found'));
     expect(d.title).toBe('The request did not reach the backend');
     expect(d.body).toBe('Command app_info not found.');
+  });
+});
+
+describe('closing the window', () => {
+  type Watch = { onCloseRequest: { onmessage: (m: null) => void } };
+
+  it('reports unsaved work to the backend', async () => {
+    const backend = fakeBackend();
+    await setUnsavedWork(true);
+    expect(backend.callsTo('window_set_unsaved')[0].args).toEqual({ unsaved: true });
+  });
+
+  it('closes after a close request only when the user agrees', async () => {
+    const backend = fakeBackend();
+    const answers = [false, true];
+    await guardWindowClose(async () => answers.shift() ?? false);
+    const channel = (backend.callsTo('window_watch_close')[0].args as unknown as Watch).onCloseRequest;
+
+    channel.onmessage(null); // the user cancels
+    await new Promise((r) => setTimeout(r, 0));
+    expect(backend.callsTo('window_close_confirmed')).toHaveLength(0);
+
+    channel.onmessage(null); // the user saves or discards
+    await new Promise((r) => setTimeout(r, 0));
+    expect(backend.callsTo('window_close_confirmed')).toHaveLength(1);
+  });
+
+  it('does nothing without a backend', async () => {
+    noBackend();
+    await expect(setUnsavedWork(true)).resolves.toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
 // the Tauri framework itself refuses the call (unknown command, capability denial, no backend
 // at all): those arrive as a plain string or an `Error`, and become `{ kind: "internal" }`.
 
+import { Channel } from '@tauri-apps/api/core';
 import { commands } from './bindings';
 import type {
   AppError,
@@ -189,6 +190,37 @@ export function connectionExport(connection: Connection_Deserialize, format: Exp
 /** Creates a new saved draft from ARM JSON (PUT body, GET output or portal-style). */
 export function connectionImport(text: string): Promise<ImportedDraft_Serialize> {
   return unwrap(() => commands.connectionImport(text));
+}
+
+// ---- closing the window ---------------------------------------------------------------------
+// Best effort: outside the desktop app (tests, a plain browser) there is no window to guard.
+
+/** Tells the backend whether closing the window now would lose unsaved work. */
+export async function setUnsavedWork(unsaved: boolean): Promise<void> {
+  try {
+    await commands.windowSetUnsaved(unsaved);
+  } catch {
+    // no backend: nothing to guard
+  }
+}
+
+/**
+ * Calls `ask` when the user tries to close the window while work is unsaved; the window closes
+ * only if `ask` resolves to true.
+ */
+export async function guardWindowClose(ask: () => Promise<boolean>): Promise<void> {
+  try {
+    // Constructing a channel needs the Tauri runtime too.
+    const channel = new Channel<null>();
+    channel.onmessage = () => {
+      void ask().then(async (close) => {
+        if (close) await commands.windowCloseConfirmed();
+      });
+    };
+    await commands.windowWatchClose(channel);
+  } catch {
+    // no backend: nothing to guard
+  }
 }
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];

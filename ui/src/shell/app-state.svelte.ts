@@ -14,7 +14,7 @@ export type LeaveGuard = {
 
 export class AppState {
   /** Set by the page on screen while it has unsaved work. */
-  leaveGuard: LeaveGuard | null = null;
+  leaveGuard = $state<LeaveGuard | null>(null);
 
   info = $state<AppInfo | null>(null);
   /** Set when appInfo itself failed, i.e. the backend could not be reached at all. */

@@ -64,6 +64,10 @@ export function fakeBackend(
         return settings;
       case 'report_first_paint':
         return 42.5;
+      case 'window_set_unsaved':
+      case 'window_watch_close':
+      case 'window_close_confirmed':
+        return null;
       default:
         if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
