@@ -29,7 +29,7 @@ mod validate;
 pub(crate) mod wire;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use defaults::APIM_INFERENCE_API_VERSION;
 pub use finding::{Finding, FindingCode, Severity};

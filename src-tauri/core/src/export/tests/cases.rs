@@ -6,8 +6,8 @@
 use serde_json::Value;
 
 use crate::connection::{
-    AuthConfig, Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, DiscoveryProvider,
-    ModelDiscovery, ModelFormat, ModelInfo, SecretRef,
+    AuthConfig, Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, ModelDiscovery,
+    ModelFormat, ModelInfo, SecretRef,
 };
 
 pub struct Case {
@@ -78,28 +78,6 @@ fn apim_apikey_defaults() -> Connection {
         "Ocp-Apim-Subscription-Key",
         "{api_key}",
     ));
-    c
-}
-
-/// §2.4 (c): ModelGateway, the key as `Authorization: Bearer`, OpenAI-style discovery.
-fn modelgateway_bearer_discovery() -> Connection {
-    let mut c = Connection::new(
-        "llm-gw",
-        ConnectionCategory::ModelGateway,
-        "https://llm-gw.contoso.com/v1",
-        ConnectionAuth::api_key(),
-    );
-    c.metadata.deployment_in_path = Some(false);
-    c.metadata.inference_api_version = Some(String::new());
-    c.metadata.model_discovery = Some(ModelDiscovery::new(
-        "/models",
-        "/models/{deploymentName}",
-        DiscoveryProvider::OpenAi,
-    ));
-    c.metadata.auth_config = Some(AuthConfig::api_key("Authorization", "Bearer {api_key}"));
-    c.metadata
-        .custom_headers
-        .insert("X-Client-App".into(), "foundry-agents".into());
     c
 }
 
@@ -250,7 +228,8 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "modelgateway-bearer-discovery",
-            connection: modelgateway_bearer_discovery(),
+            // §2.4 (c), shared with the connection module's golden tests.
+            connection: crate::connection::tests::reference_c(),
         },
         Case {
             name: "modelgateway-oauth2-static",
