@@ -21,7 +21,7 @@ setup-test:
 	@scripts/setup.sh test
 
 ui:
-	@cd ui && npm run --silent build
+	@cd ui && npm run --silent build -- --logLevel warn
 
 build: ui
 	$(CARGO) build --quiet
