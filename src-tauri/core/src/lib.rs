@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod drafts;
 pub mod export;
+pub mod gateway;
 pub mod logging;
 pub mod paths;
 pub mod secrets;
