@@ -1,0 +1,8 @@
+//! The emulators over real HTTP on loopback, called the way the Agent Service calls gateways.
+
+mod azure_gateway;
+mod chat;
+mod common;
+mod faults;
+mod openai_gateway;
+mod token_endpoint;
