@@ -15,23 +15,73 @@ pub enum Theme {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub theme: Theme,
+    pub network: NetworkSettings,
+}
+
+/// How the app reaches gateways. Proxies come from `HTTPS_PROXY`/`NO_PROXY`; only what the
+/// environment cannot say is kept here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NetworkSettings {
+    /// PEM files of CAs trusted in addition to the OS roots (gateways with private
+    /// certificates). Paths, not contents: a renewed bundle is picked up on the next run.
+    pub ca_bundles: Vec<String>,
+    /// Per-request timeout of gateway checks.
+    pub check_timeout_secs: u64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            ca_bundles: Vec::new(),
+            check_timeout_secs: crate::checks::DEFAULT_TIMEOUT_SECS,
+        }
+    }
+}
+
+impl NetworkSettings {
+    /// The network options these settings and the environment describe. An unreadable CA
+    /// file is an error naming it: silently trusting less would fail later and obscurely.
+    pub fn network_options(&self) -> Result<crate::net::NetworkOptions, String> {
+        network_options(&self.ca_bundles)
+    }
+}
+
+/// Proxies from the environment plus the CA bundles in `ca_files`.
+pub fn network_options(ca_files: &[String]) -> Result<crate::net::NetworkOptions, String> {
+    let mut extra_ca_pem = Vec::new();
+    for file in ca_files {
+        let pem = std::fs::read_to_string(file).map_err(|e| {
+            format!("cannot read the CA bundle {file}: {e}. Fix the path in Settings → Network (or --ca-bundle)")
+        })?;
+        extra_ca_pem.push((file.clone(), pem));
+    }
+    Ok(crate::net::NetworkOptions {
+        proxy: crate::net::ProxySettings::from_env(),
+        extra_ca_pem,
+    })
 }
 
 const THEME_KEY: &str = "theme";
+const NETWORK_KEY: &str = "network";
 
 impl Settings {
     /// Reads the stored settings; a missing or unreadable value falls back to its default
     /// (a setting is never worth refusing to start over).
     pub async fn load(store: &Store) -> Result<Self, StoreError> {
         let theme = read::<Theme>(store, THEME_KEY).await?.unwrap_or_default();
-        Ok(Self { theme })
+        let network = read::<NetworkSettings>(store, NETWORK_KEY)
+            .await?
+            .unwrap_or_default();
+        Ok(Self { theme, network })
     }
 
     pub async fn save(&self, store: &Store) -> Result<(), StoreError> {
-        write(store, THEME_KEY, &self.theme).await
+        write(store, THEME_KEY, &self.theme).await?;
+        write(store, NETWORK_KEY, &self.network).await
     }
 }
 
@@ -83,7 +133,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
         assert_eq!(Settings::load(&store).await.unwrap(), Settings::default());
-        let dark = Settings { theme: Theme::Dark };
+        let dark = Settings {
+            theme: Theme::Dark,
+            ..Settings::default()
+        };
         dark.save(&store).await.unwrap();
         assert_eq!(Settings::load(&store).await.unwrap(), dark);
 
