@@ -17,6 +17,11 @@ const COMMANDS: &[&str] = &[
     "window_set_unsaved",
     "window_watch_close",
     "window_close_confirmed",
+    "check_run_start",
+    "check_run_cancel",
+    "check_run_list",
+    "check_run_get",
+    "trace_exchange_get",
 ];
 
 fn main() {

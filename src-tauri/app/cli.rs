@@ -1,6 +1,8 @@
 //! Command-line interface. With no subcommand the binary opens the window; subcommands run the
 //! same engine headless, for scripts and pipelines.
 
+mod check;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +47,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ConnectionCommand,
     },
+    /// Call the gateway of a connection file exactly as the Foundry Agent Service would, and
+    /// explain every failure. Exit 0 when no check failed, 1 when one did, 2 on bad input.
+    Check(check::CheckArgs),
 }
 
 /// FILE is ARM connection JSON: a PUT body, an exported arm.json, or `az rest --method get`
@@ -89,6 +94,7 @@ pub fn run(command: Command, paths: &Paths) -> ExitCode {
     match command {
         Command::Info { format } => info(paths, format),
         Command::Connection { command } => connection(command),
+        Command::Check(args) => check::check(args, paths),
     }
 }
 

@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
+use gateway_studio_core::checks::runs::RunStoreError;
 use gateway_studio_core::drafts::DraftError;
 use gateway_studio_core::export::ExportError;
 use gateway_studio_core::secrets::SecretError;
 use gateway_studio_core::store::StoreError;
+use gateway_studio_core::trace::TraceStoreError;
 
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -177,6 +179,32 @@ impl From<ExportError> for AppError {
             details: InvalidInputDetails {
                 field: "name".into(),
             },
+        }
+    }
+}
+
+impl From<RunStoreError> for AppError {
+    fn from(e: RunStoreError) -> Self {
+        let corrupt = |message: String, id: &str| AppError::Storage {
+            message,
+            details: StorageDetails {
+                path: format!("check_runs/{id}"),
+                problem: StorageProblem::Sqlite,
+            },
+        };
+        match e {
+            RunStoreError::NotFound { ref id } => AppError::NotFound {
+                message: format!("{e}: it may have been purged"),
+                details: NotFoundDetails {
+                    what: "check run".into(),
+                    id: id.clone(),
+                },
+            },
+            RunStoreError::Store(e) | RunStoreError::Trace(TraceStoreError::Store(e)) => e.into(),
+            RunStoreError::Corrupt { ref id, .. }
+            | RunStoreError::Trace(TraceStoreError::Corrupt { ref id, .. }) => {
+                corrupt(e.to_string(), id)
+            }
         }
     }
 }

@@ -15,6 +15,10 @@ use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
 
+mod checks;
+
+pub use checks::CheckEvent;
+
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -36,6 +40,11 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         window_set_unsaved,
         window_watch_close,
         window_close_confirmed,
+        checks::check_run_start,
+        checks::check_run_cancel,
+        checks::check_run_list,
+        checks::check_run_get,
+        checks::trace_exchange_get,
     ])
 }
 

@@ -1,6 +1,7 @@
 //! The Tauri shell: command-line entry, window start-up and thin IPC adapters over
 //! `gateway_studio_core`. No domain logic lives here.
 
+pub mod checks;
 pub mod cli;
 pub mod close_guard;
 pub mod error;
@@ -47,8 +48,15 @@ fn open_window(paths: Paths) -> ExitCode {
 
     // A database we may not touch does not stop the window: the UI explains it.
     let store = tauri::async_runtime::block_on(Store::open(&paths.database()));
-    if let Err(e) = &store {
-        tracing::error!("{e}");
+    match &store {
+        Err(e) => tracing::error!("{e}"),
+        // Runs a previous process left `running` did not finish: say so in history.
+        Ok(store) => {
+            let runs = gateway_studio_core::checks::runs::Runs::new(store);
+            if let Ok(n @ 1..) = tauri::async_runtime::block_on(runs.mark_interrupted()) {
+                tracing::warn!(runs = n, "marked interrupted check runs");
+            }
+        }
     }
     let result = configure(
         tauri::Builder::default(),

@@ -5,6 +5,7 @@ use gateway_studio_core::paths::{APP_IDENTIFIER, Paths};
 use gateway_studio_core::secrets::{KeyringStore, SecretStore};
 use gateway_studio_core::store::{Store, StoreError};
 
+use crate::checks::CheckService;
 use crate::close_guard::CloseGuard;
 use crate::error::AppError;
 
@@ -14,6 +15,7 @@ pub struct AppState {
     secrets: Arc<dyn SecretStore>,
     pub first_paint_ms: Mutex<Option<f64>>,
     pub close_guard: CloseGuard,
+    pub checks: CheckService,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             secrets,
             first_paint_ms: Mutex::new(None),
             close_guard: CloseGuard::default(),
+            checks: CheckService::default(),
         }
     }
 

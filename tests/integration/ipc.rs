@@ -87,7 +87,7 @@ fn settings_are_saved_and_read_back() {
     let h = harness();
     assert_eq!(
         invoke(&h, &h.main, "settings_get", json!({})).unwrap(),
-        json!({"theme": "system"})
+        json!({"theme": "system", "network": {"caBundles": [], "checkTimeoutSecs": 30}})
     );
     let saved = invoke(
         &h,
@@ -96,10 +96,12 @@ fn settings_are_saved_and_read_back() {
         json!({"settings": {"theme": "dark"}}),
     )
     .unwrap();
-    assert_eq!(saved, json!({"theme": "dark"}));
+    // A settings object without `network` (an older UI) keeps the defaults.
+    let dark = json!({"theme": "dark", "network": {"caBundles": [], "checkTimeoutSecs": 30}});
+    assert_eq!(saved, dark);
     assert_eq!(
         invoke(&h, &h.main, "settings_get", json!({})).unwrap(),
-        json!({"theme": "dark"})
+        dark
     );
 }
 
@@ -310,4 +312,19 @@ fn export_and_import_go_through_the_core() {
     )
     .unwrap_err();
     assert_eq!(err["kind"], "invalidFile");
+}
+
+#[test]
+fn check_runs_and_exchanges_are_listed_and_missing_ones_explained() {
+    let h = harness();
+    assert_eq!(
+        invoke(&h, &h.main, "check_run_list", json!({"draftId": null})).unwrap(),
+        json!([])
+    );
+    let err = invoke(&h, &h.main, "check_run_get", json!({"runId": "run-x"})).unwrap_err();
+    assert_eq!(err["kind"], "notFound");
+    assert_eq!(err["details"]["what"], "check run");
+    let err = invoke(&h, &h.main, "trace_exchange_get", json!({"id": "x-1"})).unwrap_err();
+    assert_eq!(err["kind"], "notFound");
+    assert!(err["message"].as_str().unwrap().contains("x-1"));
 }

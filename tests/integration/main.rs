@@ -2,6 +2,8 @@
 //! through Tauri's real command/ACL layer, and the generated TypeScript bindings.
 
 mod bindings;
+mod check_cli;
+mod checks;
 mod cli;
 mod connection_cli;
 mod ipc;

@@ -8,9 +8,9 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Version, folders and database health, for the title bar and Settings. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
-	settingsGet: () => typedError<Settings, AppError>(__TAURI_INVOKE("settings_get")),
+	settingsGet: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_get")),
 	/**  Saves the settings and returns what is now stored. */
-	settingsSet: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("settings_set", { settings })),
+	settingsSet: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_set", { settings })),
 	/**
 	 *  Called once by the UI after its first frame; returns milliseconds since the process began.
 	 *  With `GATEWAY_STUDIO_BENCH=1` the figure is also printed for `make bench`.
@@ -42,6 +42,24 @@ export const commands = {
 	windowWatchClose: (onCloseRequest: Channel<null>) => __TAURI_INVOKE<void>("window_watch_close", { onCloseRequest }),
 	/**  The user chose to close after all: the held close request goes ahead. */
 	windowCloseConfirmed: () => __TAURI_INVOKE<void>("window_close_confirmed"),
+	/**
+	 *  Starts checks on `connection` as it is in the editor (saved or not) and returns the run
+	 *  id at once; results arrive on `on_event`. Secrets: values typed but not yet saved win,
+	 *  then the draft's keyring entries. `bearer_token` is the stand-in token for project
+	 *  managed identity; it is used for this run only and never stored.
+	 */
+	checkRunStart: (draftId: string | null, connection: Connection_Deserialize, secrets: SecretValue[], bearerToken: string | null, options: CheckOptions_Deserialize, onEvent: Channel<CheckEvent_Deserialize>) => typedError<string, AppError>(__TAURI_INVOKE("check_run_start", { draftId, connection, secrets, bearerToken, options, onEvent })),
+	/**
+	 *  Stops a run: checks in progress end as skipped ("cancelled"). Unknown or finished runs
+	 *  are ignored.
+	 */
+	checkRunCancel: (runId: string) => __TAURI_INVOKE<void>("check_run_cancel", { runId }),
+	/**  The newest runs (of one draft when `draft_id` is given). */
+	checkRunList: (draftId: string | null) => typedError<RunSummary_Serialize[], AppError>(__TAURI_INVOKE("check_run_list", { draftId })),
+	/**  One run with its results. */
+	checkRunGet: (runId: string) => typedError<RunRecord_Serialize, AppError>(__TAURI_INVOKE("check_run_get", { runId })),
+	/**  One recorded exchange, redacted, with its (capped) bodies. */
+	traceExchangeGet: (id: string) => typedError<TraceExchange_Serialize, AppError>(__TAURI_INVOKE("trace_exchange_get", { id })),
 };
 
 /* Types */
@@ -93,6 +111,94 @@ export type AuthConfig_Serialize = {
 	/**  Unknown keys, kept. */
 	extra: { [key in string]: Value },
 };
+
+/**  Progress of a run, as the UI hears it. */
+export type CheckEvent = CheckEvent_Serialize | CheckEvent_Deserialize;
+
+/**  Progress of a run, as the UI hears it. */
+export type CheckEvent_Deserialize = { event: "started"; id: CheckId; deployment?: string | null } | 
+/**  An exchange was recorded (bodies stay in the database until opened). */
+{ event: "exchange"; exchange: TraceSummary_Deserialize } | { event: "finished"; result: CheckResult_Deserialize } | { event: "done"; outcome: RunOutcome };
+
+/**  Progress of a run, as the UI hears it. */
+export type CheckEvent_Serialize = { event: "started"; id: CheckId; deployment: string | null } | 
+/**  An exchange was recorded (bodies stay in the database until opened). */
+{ event: "exchange"; exchange: TraceSummary_Serialize } | { event: "finished"; result: CheckResult_Serialize } | { event: "done"; outcome: RunOutcome };
+
+/**  Every check, in display order. The wire form is stable (CLI `--only`, JSON output). */
+export type CheckId = "config" | "reachability" | "auth-token" | "discovery-list" | "discovery-get" | "models" | "chat" | "tools" | "stream";
+
+/**  What to run. */
+export type CheckOptions = CheckOptions_Serialize | CheckOptions_Deserialize;
+
+/**  What to run. */
+export type CheckOptions_Deserialize = {
+	/**  Deployments to call; empty = the static list (first few) or the first discovered one. */
+	deployments?: string[],
+	/**  Checks to report; empty = all. Prerequisites (an OAuth2 token) still run. */
+	only?: CheckId[],
+	/**  Per-request timeout. */
+	timeoutSecs?: number,
+	concurrency?: number,
+};
+
+/**  What to run. */
+export type CheckOptions_Serialize = {
+	/**  Deployments to call; empty = the static list (first few) or the first discovered one. */
+	deployments: string[],
+	/**  Checks to report; empty = all. Prerequisites (an OAuth2 token) still run. */
+	only: CheckId[],
+	/**  Per-request timeout. */
+	timeoutSecs: number,
+	concurrency: number,
+};
+
+/**  The result of one check (for per-deployment checks, of one deployment). */
+export type CheckResult = CheckResult_Serialize | CheckResult_Deserialize;
+
+/**  The result of one check (for per-deployment checks, of one deployment). */
+export type CheckResult_Deserialize = {
+	id: CheckId,
+	/**  The deployment tested, for `chat`, `tools`, `stream` and `discovery-get`. */
+	deployment?: string | null,
+	status: CheckStatus,
+	durationMs: number,
+	/**  One line: what happened. */
+	message: string,
+	/**  On failure or warning: the likely fix, naming the setting. */
+	hint?: string | null,
+	/**  Supporting lines (probe steps, validation findings, model names). */
+	details: string[],
+	/**  Trace ids of the exchanges this check made, in order. */
+	exchanges: string[],
+	/**  Models a discovery call returned (for "Add discovered models to the static list"). */
+	discovered: DiscoveredModel_Deserialize[],
+	/**  `stream`: milliseconds to the first content token. */
+	firstTokenMs?: number | null,
+};
+
+/**  The result of one check (for per-deployment checks, of one deployment). */
+export type CheckResult_Serialize = {
+	id: CheckId,
+	/**  The deployment tested, for `chat`, `tools`, `stream` and `discovery-get`. */
+	deployment: string | null,
+	status: CheckStatus,
+	durationMs: number,
+	/**  One line: what happened. */
+	message: string,
+	/**  On failure or warning: the likely fix, naming the setting. */
+	hint: string | null,
+	/**  Supporting lines (probe steps, validation findings, model names). */
+	details: string[],
+	/**  Trace ids of the exchanges this check made, in order. */
+	exchanges: string[],
+	/**  Models a discovery call returned (for "Add discovered models to the static list"). */
+	discovered: DiscoveredModel_Serialize[],
+	/**  `stream`: milliseconds to the first content token. */
+	firstTokenMs: number | null,
+};
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 /**  One gateway connection, as ARM stores it under an account or a project. */
 export type Connection = Connection_Serialize | Connection_Deserialize;
@@ -297,6 +403,25 @@ export type Connection_Serialize = {
 	 *  overrides a modelled key when serialised.
 	 */
 	extraProperties: { [key in string]: Value },
+};
+
+/**  A model a discovery call returned, ready to become a row of the static `models` list. */
+export type DiscoveredModel = DiscoveredModel_Serialize | DiscoveredModel_Deserialize;
+
+/**  A model a discovery call returned, ready to become a row of the static `models` list. */
+export type DiscoveredModel_Deserialize = {
+	deploymentName: string,
+	modelName?: string | null,
+	modelVersion?: string | null,
+	format?: string | null,
+};
+
+/**  A model a discovery call returned, ready to become a row of the static `models` list. */
+export type DiscoveredModel_Serialize = {
+	deploymentName: string,
+	modelName: string | null,
+	modelVersion: string | null,
+	format: string | null,
 };
 
 /**  `modelDiscovery.deploymentProvider`: the shape of the discovery responses. */
@@ -589,9 +714,103 @@ export type ModelsSummary = { kind: "static"; count: number } | { kind: "dynamic
 /**  ApiManagement without either: the service's `/deployments` defaults. */
 { kind: "apimDefaults" } | { kind: "none" };
 
+/**
+ *  How the app reaches gateways. Proxies come from `HTTPS_PROXY`/`NO_PROXY`; only what the
+ *  environment cannot say is kept here.
+ */
+export type NetworkSettings = NetworkSettings_Serialize | NetworkSettings_Deserialize;
+
+/**
+ *  How the app reaches gateways. Proxies come from `HTTPS_PROXY`/`NO_PROXY`; only what the
+ *  environment cannot say is kept here.
+ */
+export type NetworkSettings_Deserialize = {
+	/**
+	 *  PEM files of CAs trusted in addition to the OS roots (gateways with private
+	 *  certificates). Paths, not contents: a renewed bundle is picked up on the next run.
+	 */
+	caBundles?: string[],
+	/**  Per-request timeout of gateway checks. */
+	checkTimeoutSecs?: number,
+};
+
+/**
+ *  How the app reaches gateways. Proxies come from `HTTPS_PROXY`/`NO_PROXY`; only what the
+ *  environment cannot say is kept here.
+ */
+export type NetworkSettings_Serialize = {
+	/**
+	 *  PEM files of CAs trusted in addition to the OS roots (gateways with private
+	 *  certificates). Paths, not contents: a renewed bundle is picked up on the next run.
+	 */
+	caBundles: string[],
+	/**  Per-request timeout of gateway checks. */
+	checkTimeoutSecs: number,
+};
+
 export type NotFoundDetails = {
 	what: string,
 	id: string,
+};
+
+/**  The network phase an exchange or probe was in when it failed. */
+export type Phase = "dns" | "tcp" | "proxy" | "tls" | 
+/**  Request sent, waiting for the status line and headers. */
+"headers" | 
+/**  Reading the response body. */
+"body";
+
+/**  How a run ended. */
+export type RunOutcome = "running" | "passed" | "warned" | "failed" | "cancelled" | 
+/**  The app stopped while the run was in progress. */
+"interrupted";
+
+/**  A run with its results. */
+export type RunRecord = RunRecord_Serialize | RunRecord_Deserialize;
+
+/**  A run with its results. */
+export type RunRecord_Deserialize = {
+	summary: RunSummary_Deserialize,
+	options: CheckOptions_Deserialize,
+	results: CheckResult_Deserialize[],
+};
+
+/**  A run with its results. */
+export type RunRecord_Serialize = {
+	summary: RunSummary_Serialize,
+	options: CheckOptions_Serialize,
+	results: CheckResult_Serialize[],
+};
+
+/**  A run as listed. */
+export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
+
+/**  A run as listed. */
+export type RunSummary_Deserialize = {
+	id: string,
+	draftId?: string | null,
+	connectionName?: string | null,
+	startedAtMs: number,
+	finishedAtMs?: number | null,
+	outcome: RunOutcome,
+	passed: number,
+	warned: number,
+	failed: number,
+	skipped: number,
+};
+
+/**  A run as listed. */
+export type RunSummary_Serialize = {
+	id: string,
+	draftId: string | null,
+	connectionName: string | null,
+	startedAtMs: number,
+	finishedAtMs: number | null,
+	outcome: RunOutcome,
+	passed: number,
+	warned: number,
+	failed: number,
+	skipped: number,
 };
 
 export type SchemaTooNewDetails = {
@@ -624,8 +843,16 @@ export type SecretValue = {
 	value: string,
 };
 
-export type Settings = {
+export type Settings = Settings_Serialize | Settings_Deserialize;
+
+export type Settings_Deserialize = {
+	theme?: Theme,
+	network?: NetworkSettings_Deserialize,
+};
+
+export type Settings_Serialize = {
 	theme: Theme,
+	network: NetworkSettings_Serialize,
 };
 
 /**
@@ -648,6 +875,153 @@ bytes: number } | { status: "unavailable"; error: AppError };
 export type Theme = 
 /**  Follow the operating system's light/dark preference. */
 "system" | "light" | "dark";
+
+/**  One exchange, redacted: safe to store, show and export. */
+export type TraceExchange = TraceExchange_Serialize | TraceExchange_Deserialize;
+
+/**  One exchange, redacted: safe to store, show and export. */
+export type TraceExchange_Deserialize = {
+	id: string,
+	runId: string,
+	/**  What in the run made the call, e.g. `chat:gpt-4o` or `auth-token`. */
+	label: string,
+	kind: TraceKind,
+	method: string,
+	url: string,
+	requestHeaders: TraceHeader[],
+	requestBody?: string | null,
+	viaProxy?: string | null,
+	/**  Milliseconds since the Unix epoch. */
+	startedAtMs: number,
+	headersMs?: number | null,
+	firstByteMs?: number | null,
+	totalMs: number,
+	response?: TraceResponse_Deserialize | null,
+	error?: TraceFailure | null,
+};
+
+/**  One exchange, redacted: safe to store, show and export. */
+export type TraceExchange_Serialize = {
+	id: string,
+	runId: string,
+	/**  What in the run made the call, e.g. `chat:gpt-4o` or `auth-token`. */
+	label: string,
+	kind: TraceKind,
+	method: string,
+	url: string,
+	requestHeaders: TraceHeader[],
+	requestBody: string | null,
+	viaProxy: string | null,
+	/**  Milliseconds since the Unix epoch. */
+	startedAtMs: number,
+	headersMs: number | null,
+	firstByteMs: number | null,
+	totalMs: number,
+	response: TraceResponse_Serialize | null,
+	error: TraceFailure | null,
+};
+
+export type TraceFailure = {
+	/**  `timeout`, `connect`, `tls`, `protocol`. */
+	kind: string,
+	phase: Phase,
+	message: string,
+};
+
+export type TraceHeader = {
+	name: string,
+	value: string,
+};
+
+/**  Which service an exchange talked to. */
+export type TraceKind = "gateway" | "token" | "arm" | "foundry";
+
+export type TraceRedirect = {
+	status: number,
+	from: string,
+	to: string,
+};
+
+export type TraceResponse = TraceResponse_Serialize | TraceResponse_Deserialize;
+
+export type TraceResponse_Deserialize = {
+	status: number,
+	headers: TraceHeader[],
+	/**  Redacted text, at most [`STORED_BODY_LIMIT`] bytes. */
+	body: string,
+	/**  Bytes received from the server. */
+	bodySize: number,
+	declaredLength?: number | null,
+	/**  The app stopped reading at its body cap (10 MB by default). */
+	capReached: boolean,
+	/**  The stored `body` is shorter than what was received. */
+	bodyCut: boolean,
+	redirects: TraceRedirect[],
+	blockedRedirect?: TraceRedirect | null,
+	sseEvents: TraceSseEvent_Deserialize[],
+};
+
+export type TraceResponse_Serialize = {
+	status: number,
+	headers: TraceHeader[],
+	/**  Redacted text, at most [`STORED_BODY_LIMIT`] bytes. */
+	body: string,
+	/**  Bytes received from the server. */
+	bodySize: number,
+	declaredLength: number | null,
+	/**  The app stopped reading at its body cap (10 MB by default). */
+	capReached: boolean,
+	/**  The stored `body` is shorter than what was received. */
+	bodyCut: boolean,
+	redirects: TraceRedirect[],
+	blockedRedirect: TraceRedirect | null,
+	sseEvents: TraceSseEvent_Serialize[],
+};
+
+export type TraceSseEvent = TraceSseEvent_Serialize | TraceSseEvent_Deserialize;
+
+export type TraceSseEvent_Deserialize = {
+	atMs: number,
+	event?: string | null,
+	data: string,
+};
+
+export type TraceSseEvent_Serialize = {
+	atMs: number,
+	event: string | null,
+	data: string,
+};
+
+/**  A row of a run's exchange list: enough for a list, without bodies. */
+export type TraceSummary = TraceSummary_Serialize | TraceSummary_Deserialize;
+
+/**  A row of a run's exchange list: enough for a list, without bodies. */
+export type TraceSummary_Deserialize = {
+	id: string,
+	runId: string,
+	label: string,
+	kind: TraceKind,
+	method: string,
+	url: string,
+	status?: number | null,
+	error?: string | null,
+	startedAtMs: number,
+	totalMs: number,
+};
+
+/**  A row of a run's exchange list: enough for a list, without bodies. */
+export type TraceSummary_Serialize = {
+	id: string,
+	runId: string,
+	label: string,
+	kind: TraceKind,
+	method: string,
+	url: string,
+	status: number | null,
+	error: string | null,
+	startedAtMs: number,
+	totalMs: number,
+};
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
