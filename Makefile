@@ -47,9 +47,11 @@ test-e2e: build
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test --quiet --test integration bindings
 
-## Start-up time, memory and binary size against a bare Tauri app (release, Xvfb).
+## Start-up time, memory and binary size against a bare Tauri app (release, Xvfb), and the
+## check suite's wall time against the same requests sent with curl.
 bench: setup-test ui
 	scripts/bench.sh
+	$(CARGO) run --quiet --release -p bench-checks
 
 clean:
 	$(CARGO) clean

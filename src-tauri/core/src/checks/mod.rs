@@ -17,7 +17,9 @@ use crate::connection::{ModelFormat, ModelInfo};
 use crate::secrets::Sensitive;
 use crate::trace::TraceExchange;
 
-pub use suite::CheckRunner;
+pub use suite::{
+    CheckRunner, PING_PROMPT, TOOL_NAME, TOOL_PROMPT, TOOL_RESULT, ping_body, tool_definition,
+};
 
 /// Per-request timeout when none is set.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;

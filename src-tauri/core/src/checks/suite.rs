@@ -31,11 +31,13 @@ use crate::net::{Exchange, HttpClient, HttpRequest, Limits, Response};
 use crate::oauth2::{ClientCredentials, TokenClient};
 use crate::trace::{Redactor, TraceExchange, TraceKind};
 
-const PING_PROMPT: &str = "Reply with the single word: pong";
-const TOOL_PROMPT: &str = "What is the weather in Seattle right now? Use the get_weather tool.";
-const TOOL_NAME: &str = "get_weather";
+/// What the `chat` and `stream` checks ask.
+pub const PING_PROMPT: &str = "Reply with the single word: pong";
+/// What the `tools` check asks, so that the model calls [`TOOL_NAME`].
+pub const TOOL_PROMPT: &str = "What is the weather in Seattle right now? Use the get_weather tool.";
+pub const TOOL_NAME: &str = "get_weather";
 /// What the sample tool "returns" in the round trip.
-const TOOL_RESULT: &str = r#"{"location":"Seattle","temperature_c":18,"condition":"cloudy"}"#;
+pub const TOOL_RESULT: &str = r#"{"location":"Seattle","temperature_c":18,"condition":"cloudy"}"#;
 
 /// Runs checks. Cheap to clone; the token cache is shared between runs.
 #[derive(Clone)]
@@ -248,8 +250,24 @@ impl CheckRunner {
             Some(_) => None,
         };
 
-        // Discovery first: with dynamic discovery it decides which deployment to call.
+        // With static models or deployments named by the user, the calls start at once,
+        // beside discovery; otherwise discovery decides which deployment to call.
         let discovery = connection.effective_model_discovery();
+        let mut set: JoinSet<CheckResult> = JoinSet::new();
+        let known = selected_deployments(connection, options, None);
+        let early = !known.is_empty();
+        if early {
+            spawn_deployment_checks(
+                &mut set,
+                &mut results,
+                &ctx,
+                &known,
+                &gate,
+                &credential,
+                discovery.is_some(),
+            )
+            .await;
+        }
         let mut discovered: Option<Vec<DiscoveredModel>> = None;
         if let Some(discovery) = &discovery {
             let need_list = options.wants(CheckId::DiscoveryList)
@@ -301,8 +319,11 @@ impl CheckRunner {
             }
         }
 
-        let deployments = selected_deployments(connection, options, discovered.as_deref());
-        let mut set: JoinSet<CheckResult> = JoinSet::new();
+        let deployments = if early {
+            known
+        } else {
+            selected_deployments(connection, options, discovered.as_deref())
+        };
         if options.wants(CheckId::Models) {
             let ctx = ctx.clone();
             let discovered = discovered.clone();
@@ -341,49 +362,17 @@ impl CheckRunner {
                 .await
             });
         }
-        for id in [CheckId::Chat, CheckId::Tools, CheckId::Stream] {
-            if !options.wants(id) {
-                continue;
-            }
-            if deployments.is_empty() {
-                let message = if discovery.is_some() {
-                    "skipped: no deployment to call (discovery returned none; pick one with --model)"
-                } else {
-                    "skipped: no deployment to call (the static models list is empty)"
-                };
-                let gate = gate.clone();
-                results.push(
-                    timed(&ctx, id, None, async {
-                        match &gate {
-                            Some(gate) => skipped(id, gate),
-                            None => CheckResult::new(id, CheckStatus::Skip, message),
-                        }
-                    })
-                    .await,
-                );
-                continue;
-            }
-            for deployment in &deployments {
-                let ctx = ctx.clone();
-                let deployment = deployment.clone();
-                let (gate, credential) = (gate.clone(), credential.clone());
-                set.spawn(async move {
-                    timed(&ctx, id, Some(&deployment), async {
-                        match (&gate, &credential) {
-                            (Some(gate), _) => skipped(id, gate),
-                            (None, Some(c)) => match id {
-                                CheckId::Chat => chat_check(&ctx, c, &deployment).await,
-                                CheckId::Tools => tools_check(&ctx, c, &deployment).await,
-                                _ => stream_check(&ctx, c, &deployment).await,
-                            },
-                            (None, None) => {
-                                CheckResult::new(id, CheckStatus::Skip, "skipped: no credential")
-                            }
-                        }
-                    })
-                    .await
-                });
-            }
+        if !early {
+            spawn_deployment_checks(
+                &mut set,
+                &mut results,
+                &ctx,
+                &deployments,
+                &gate,
+                &credential,
+                discovery.is_some(),
+            )
+            .await;
         }
         while let Some(joined) = set.join_next().await {
             if let Ok(result) = joined {
@@ -391,6 +380,62 @@ impl CheckRunner {
             }
         }
         finish(&ctx, results)
+    }
+}
+
+/// Spawns `chat`, `tools` and `stream` for each deployment (or reports them skipped).
+async fn spawn_deployment_checks(
+    set: &mut JoinSet<CheckResult>,
+    results: &mut Vec<CheckResult>,
+    ctx: &Arc<Ctx>,
+    deployments: &[String],
+    gate: &Option<Gate>,
+    credential: &Option<Credential>,
+    dynamic: bool,
+) {
+    for id in [CheckId::Chat, CheckId::Tools, CheckId::Stream] {
+        if !ctx.options.wants(id) {
+            continue;
+        }
+        if deployments.is_empty() {
+            let message = if dynamic {
+                "skipped: no deployment to call (discovery returned none; pick one with --model)"
+            } else {
+                "skipped: no deployment to call (the static models list is empty)"
+            };
+            let gate = gate.clone();
+            results.push(
+                timed(ctx, id, None, async {
+                    match &gate {
+                        Some(gate) => skipped(id, gate),
+                        None => CheckResult::new(id, CheckStatus::Skip, message),
+                    }
+                })
+                .await,
+            );
+            continue;
+        }
+        for deployment in deployments {
+            let ctx = ctx.clone();
+            let deployment = deployment.clone();
+            let (gate, credential) = (gate.clone(), credential.clone());
+            set.spawn(async move {
+                timed(&ctx, id, Some(&deployment), async {
+                    match (&gate, &credential) {
+                        (Some(gate), _) => skipped(id, gate),
+                        (None, Some(c)) => match id {
+                            CheckId::Chat => chat_check(&ctx, c, &deployment).await,
+                            CheckId::Tools => tools_check(&ctx, c, &deployment).await,
+                            _ => stream_check(&ctx, c, &deployment).await,
+                        },
+                        (None, None) => {
+                            CheckResult::new(id, CheckStatus::Skip, "skipped: no credential")
+                        }
+                    }
+                })
+                .await
+            });
+        }
     }
 }
 
@@ -1076,7 +1121,8 @@ fn models_check(ctx: &Ctx, dynamic: bool, discovered: Option<&[DiscoveredModel]>
     result
 }
 
-fn ping_body() -> Map<String, Value> {
+/// The body of the `chat` check (`stream` adds `"stream": true`).
+pub fn ping_body() -> Map<String, Value> {
     let mut body = Map::new();
     body.insert(
         "messages".into(),
@@ -1155,7 +1201,8 @@ async fn chat_check(ctx: &Ctx, credential: &Credential, deployment: &str) -> Che
     )
 }
 
-fn tool_definition() -> Value {
+/// The sample function tool of the `tools` check.
+pub fn tool_definition() -> Value {
     json!([{
         "type": "function",
         "function": {
