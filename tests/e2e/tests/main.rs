@@ -1,5 +1,6 @@
 //! End-to-end: the real window, driven like a user would.
 
+mod checks;
 mod connections;
 
 use gateway_studio_e2e::Session;
@@ -9,7 +10,7 @@ use gateway_studio_e2e::fantoccini::key::Key;
 /// (route, title, shows the "not in this build" empty state)
 const PAGES: &[(&str, &str, bool)] = &[
     ("connections", "Connections", false),
-    ("checks", "Checks", true),
+    ("checks", "Checks", false),
     ("playground", "Agent playground", true),
     ("traces", "Traces", true),
     ("history", "History", true),

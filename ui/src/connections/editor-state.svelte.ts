@@ -8,6 +8,7 @@ import {
   toUiError,
   type Connection,
   type ConnectionCategory,
+  type DiscoveredModel,
   type Draft,
   type Finding,
   type SecretSlot,
@@ -19,6 +20,7 @@ import {
   countFindings,
   formFromConnection,
   placeFindings,
+  useDiscoveredModels,
   type Form,
   type SecretsPresent,
 } from './form';
@@ -26,6 +28,8 @@ import {
 export type EditorStatus =
   | { kind: 'saved'; note: string | null }
   | { kind: 'imported'; note: string }
+  /** A change made for the user (not typed), unsaved until they save. */
+  | { kind: 'applied'; title: string; note: string }
   | { kind: 'error'; title: string; error: UiError };
 
 const INSPECT_DELAY_MS = 150;
@@ -184,6 +188,17 @@ export class EditorState {
     } finally {
       this.busy = null;
     }
+  }
+
+  /** Makes models a check discovered the static list, as an unsaved change (Revert undoes it). */
+  applyDiscoveredModels(models: DiscoveredModel[]): void {
+    useDiscoveredModels(this.form, models);
+    const n = models.length;
+    this.status = {
+      kind: 'applied',
+      title: `${n === 1 ? '1 discovered model is' : `${n} discovered models are`} now the static list`,
+      note: 'Discovery is off but kept: choose Dynamic discovery under Models to undo. Nothing is saved until you save.',
+    };
   }
 
   /** Back to what was last saved (or the fresh template), forgetting typed secrets. */

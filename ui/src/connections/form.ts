@@ -7,6 +7,7 @@ import type {
   AuthConfig,
   Connection,
   ConnectionAuth,
+  DiscoveredModel,
   Finding,
   FindingCode,
   ModelDiscovery,
@@ -237,6 +238,33 @@ export function parseModelsJson(text: string): PasteResult {
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
+}
+
+/**
+ * A model a discovery call returned, as a static-list entry. The backend's own conversion:
+ * the model name defaults to the deployment name and the format to OpenAI (OpenAI-shaped
+ * discovery has no format, and its ids are OpenAI model names).
+ */
+export function modelFromDiscovered(d: DiscoveredModel): ModelInfo {
+  return {
+    deploymentName: d.deploymentName,
+    modelName: d.modelName ?? d.deploymentName,
+    modelVersion: d.modelVersion ?? '',
+    format: d.format ?? 'OpenAI',
+    extra: {},
+    propertiesExtra: {},
+    modelExtra: {},
+  };
+}
+
+/**
+ * Makes discovered models the static list and turns discovery off. The discovery settings stay
+ * in the form, so choosing "Dynamic discovery" again brings them back.
+ */
+export function useDiscoveredModels(form: Form, models: DiscoveredModel[]): void {
+  form.models = models.map((m) => modelRow(modelFromDiscovered(m)));
+  form.modelsMode = 'static';
+  form.keepBoth = false;
 }
 
 export function moveRow<T>(rows: T[], from: number, to: number): boolean {

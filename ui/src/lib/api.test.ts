@@ -11,8 +11,10 @@ import {
   guardWindowClose,
   setUnsavedWork,
   reportFirstPaint,
+  getExchange,
   settingsGet,
   settingsSet,
+  startChecks,
   toUiError,
   type UiError,
 } from './api';
@@ -30,6 +32,26 @@ async function failure(promise: Promise<unknown>): Promise<UiError> {
   throw new Error('expected the call to fail');
 }
 
+describe('checks', () => {
+  it('starts a run with a channel and hands its events to the callback', async () => {
+    const backend = fakeBackend();
+    const events: unknown[] = [];
+    const connection = template('ApiManagement');
+    const options = { deployments: ['gpt-4o'], only: ['chat' as const], timeoutSecs: 10, concurrency: 2 };
+    await expect(startChecks('d-1', connection, [], 'token', options, (e) => events.push(e))).resolves.toBe('run-new-1');
+    const args = backend.callsTo('check_run_start')[0].args as Record<string, unknown>;
+    expect(args).toMatchObject({ draftId: 'd-1', connection, secrets: [], bearerToken: 'token', options });
+    backend.checks.emit({ event: 'done', outcome: 'passed' });
+    expect(events).toEqual([{ event: 'done', outcome: 'passed' }]);
+  });
+
+  it('fails with notFound for an exchange that is gone', async () => {
+    fakeBackend();
+    const error = await failure(getExchange('x-gone'));
+    expect(error.kind).toBe('notFound');
+  });
+});
+
 describe('calls', () => {
   it('unwraps a successful result', async () => {
     fakeBackend();
@@ -38,8 +60,9 @@ describe('calls', () => {
 
   it('passes settings through under the argument name the command expects', async () => {
     const backend = fakeBackend();
-    await expect(settingsSet({ theme: 'dark' })).resolves.toEqual({ theme: 'dark' });
-    expect(backend.callsTo('settings_set')[0].args).toEqual({ settings: { theme: 'dark' } });
+    const settings = { theme: 'dark' as const, network: { caBundles: ['/etc/ca.pem'], checkTimeoutSecs: 45 } };
+    await expect(settingsSet(settings)).resolves.toEqual(settings);
+    expect(backend.callsTo('settings_set')[0].args).toEqual({ settings });
   });
 
   it('hands an AppError from the backend to the caller unchanged', async () => {

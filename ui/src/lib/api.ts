@@ -11,6 +11,9 @@ import { commands } from './bindings';
 import type {
   AppError,
   AppInfo,
+  CheckEvent_Deserialize,
+  CheckEvent_Serialize,
+  CheckOptions_Serialize,
   ConnectionCategory,
   Connection_Deserialize,
   Connection_Serialize,
@@ -19,14 +22,35 @@ import type {
   ExportFormat,
   ImportedDraft_Serialize,
   Inspection,
+  RunRecord_Serialize,
+  RunSummary_Serialize,
   SecretValue,
-  Settings,
+  Settings_Serialize,
   StorageProblem,
   Theme,
+  TraceExchange_Serialize,
 } from './bindings';
 
-export type { AppError, AppInfo, Settings, StorageStatus, Theme } from './bindings';
+export type { AppError, AppInfo, Settings_Serialize as Settings, StorageStatus, Theme } from './bindings';
 export type {
+  CheckEvent_Serialize as CheckEvent,
+  CheckId,
+  CheckOptions_Serialize as CheckOptions,
+  CheckResult_Serialize as CheckResult,
+  CheckStatus,
+  DiscoveredModel_Serialize as DiscoveredModel,
+  NetworkSettings_Serialize as NetworkSettings,
+  Phase,
+  RunOutcome,
+  RunRecord_Serialize as RunRecord,
+  RunSummary_Serialize as RunSummary,
+  TraceExchange_Serialize as TraceExchange,
+  TraceFailure,
+  TraceHeader,
+  TraceRedirect,
+  TraceResponse_Serialize as TraceResponse,
+  TraceSseEvent_Serialize as TraceSseEvent,
+  TraceSummary_Serialize as TraceSummary,
   AuthConfig_Serialize as AuthConfig,
   ConnectionAuth_Serialize as ConnectionAuth,
   ConnectionCategory,
@@ -121,11 +145,11 @@ export function appInfo(): Promise<AppInfo> {
   return unwrap(() => commands.appInfo());
 }
 
-export function settingsGet(): Promise<Settings> {
+export function settingsGet(): Promise<Settings_Serialize> {
   return unwrap(() => commands.settingsGet());
 }
 
-export function settingsSet(settings: Settings): Promise<Settings> {
+export function settingsSet(settings: Settings_Serialize): Promise<Settings_Serialize> {
   return unwrap(() => commands.settingsSet(settings));
 }
 
@@ -190,6 +214,51 @@ export function connectionExport(connection: Connection_Deserialize, format: Exp
 /** Creates a new saved draft from ARM JSON (PUT body, GET output or portal-style). */
 export function connectionImport(text: string): Promise<ImportedDraft_Serialize> {
   return unwrap(() => commands.connectionImport(text));
+}
+
+// ---- gateway checks ------------------------------------------------------------------------
+
+/**
+ * Starts checks on `connection` as it is now (saved or not) and resolves to the run id. Progress
+ * arrives on `onEvent`, possibly before the id does: `started`, `exchange` and `finished` events,
+ * then one `done`. `secrets` are values typed but not saved; `bearerToken` is the stand-in token
+ * for ProjectManagedIdentity, used for this run only.
+ */
+export function startChecks(
+  draftId: string | null,
+  connection: Connection_Deserialize,
+  secrets: SecretValue[],
+  bearerToken: string | null,
+  options: CheckOptions_Serialize,
+  onEvent: (event: CheckEvent_Serialize) => void,
+): Promise<string> {
+  return unwrap(() => {
+    // Constructing a channel needs the Tauri runtime; a failure here becomes a UiError too.
+    const channel = new Channel<CheckEvent_Deserialize>();
+    // The backend serialises events, so what arrives has every field present.
+    channel.onmessage = (event) => onEvent(event as CheckEvent_Serialize);
+    return commands.checkRunStart(draftId, connection, secrets, bearerToken, options, channel);
+  });
+}
+
+/** Stops a run; checks in progress end as skipped. Unknown or finished runs are ignored. */
+export function cancelChecks(runId: string): Promise<void> {
+  return direct(() => commands.checkRunCancel(runId));
+}
+
+/** The newest runs (50 at most), of one draft when `draftId` is given. */
+export function listCheckRuns(draftId: string | null): Promise<RunSummary_Serialize[]> {
+  return unwrap(() => commands.checkRunList(draftId));
+}
+
+/** One stored run with its options and results. */
+export function getCheckRun(runId: string): Promise<RunRecord_Serialize> {
+  return unwrap(() => commands.checkRunGet(runId));
+}
+
+/** One recorded exchange with its (redacted, capped) bodies. Load it only to show it. */
+export function getExchange(id: string): Promise<TraceExchange_Serialize> {
+  return unwrap(() => commands.traceExchangeGet(id));
 }
 
 // ---- closing the window ---------------------------------------------------------------------

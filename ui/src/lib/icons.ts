@@ -109,6 +109,14 @@ export const ICONS = {
   ],
   more: ['M11 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0', 'M18 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0', 'M4 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0'],
   clock: ['M12 6v6l3 2', 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0'],
+  play: ['M6 4.5v15a1 1 0 0 0 1.5.86l12.5-7.5a1 1 0 0 0 0-1.72L7.5 3.64A1 1 0 0 0 6 4.5Z'],
+  stop: ['M8 6h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2Z'],
+  spinner: ['M21 12a9 9 0 1 1-6.219-8.56'],
+  circleCheck: ['M2 12a10 10 0 1 0 20 0a10 10 0 1 0-20 0', 'm9 12 2 2 4-4'],
+  circleSlash: ['M2 12a10 10 0 1 0 20 0a10 10 0 1 0-20 0', 'M9 15l6-6'],
+  arrowRight: ['M5 12h14', 'm12 5 7 7-7 7'],
+  maximize: ['M15 3h6v6', 'M9 21H3v-6', 'M21 3l-7 7', 'M3 21l7-7'],
+  minimize: ['M4 14h6v6', 'M20 10h-6V4', 'M14 10l7-7', 'M3 21l7-7'],
 } satisfies Record<string, string[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../shell/App.svelte';
-import { fakeBackend, fakeColorScheme, PATHS, READY_INFO, resetWindow, SCHEMA_TOO_NEW } from '../test/backend';
+import { fakeBackend, fakeColorScheme, PATHS, READY_INFO, resetWindow, SCHEMA_TOO_NEW, settingsWith } from '../test/backend';
 
 afterEach(resetWindow);
 
@@ -29,7 +29,7 @@ describe('Settings', () => {
   });
 
   it('offers System, Light and Dark as a radio group with the stored choice checked', async () => {
-    fakeBackend({ settings: { theme: 'light' } });
+    fakeBackend({ settings: settingsWith({ theme: 'light' }) });
     openSettings();
     const group = screen.getByRole('radiogroup', { name: 'Theme' });
     expect(group.querySelectorAll('input[type="radio"]')).toHaveLength(3);
@@ -48,14 +48,15 @@ describe('Settings', () => {
 
     expect(document.documentElement.dataset.theme).toBe('dark');
     await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(1));
-    expect(backend.callsTo('settings_set')[0].args).toEqual({ settings: { theme: 'dark' } });
+    // The network settings as read go along unchanged.
+    expect(backend.callsTo('settings_set')[0].args).toEqual({ settings: settingsWith({ theme: 'dark' }) });
     expect(option('dark').checked).toBe(true);
     expect(screen.queryByTestId('theme-save-error')).toBeNull();
   });
 
   it('"System" follows the operating system, live', async () => {
     const scheme = fakeColorScheme(true);
-    fakeBackend({ settings: { theme: 'light' } });
+    fakeBackend({ settings: settingsWith({ theme: 'light' }) });
     openSettings();
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
 
@@ -85,10 +86,92 @@ describe('Settings', () => {
   it('applies the last choice before the backend answers, so there is no flash', async () => {
     fakeColorScheme(false);
     localStorage.setItem('gateway-studio.theme', 'dark');
-    const backend = fakeBackend({ settings: { theme: 'dark' } });
+    const backend = fakeBackend({ settings: settingsWith({ theme: 'dark' }) });
     openSettings();
     expect(document.documentElement.dataset.theme).toBe('dark');
     await waitFor(() => expect(backend.callsTo('settings_get')).toHaveLength(1));
     expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+});
+
+describe('Settings → Network', () => {
+  const section = () => screen.getByTestId('settings-network');
+  const caInput = () => section().querySelector('input[name="caBundle"]') as HTMLInputElement;
+  const timeoutInput = () => section().querySelector('input[name="checkTimeoutSecs"]') as HTMLInputElement;
+  const lastSaved = (backend: ReturnType<typeof fakeBackend>) =>
+    (backend.callsTo('settings_set').at(-1)!.args as { settings: ReturnType<typeof settingsWith> }).settings;
+
+  it('adds and removes CA bundle paths and saves the timeout, keeping the theme', async () => {
+    const backend = fakeBackend({ settings: settingsWith({ theme: 'dark', network: { checkTimeoutSecs: 30 } }) });
+    const view = openSettings();
+    expect(section().textContent).toMatch(/Trusted in addition to the system’s CAs/);
+    expect(section().textContent).toMatch(/Verification is never turned off/);
+    expect(screen.getByTestId('proxy-env').textContent).toMatch(/HTTPS_PROXY.*NO_PROXY/s);
+    await waitFor(() => expect(timeoutInput().value).toBe('30'));
+    expect(screen.getByTestId('ca-bundles-empty')).toBeTruthy();
+
+    // A pasted, quoted path is unquoted.
+    await fireEvent.input(caInput(), { target: { value: '"/etc/ssl/certs/corp-root.pem"' } });
+    await fireEvent.submit(caInput().form!);
+    await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(1));
+    expect(lastSaved(backend)).toEqual(settingsWith({ theme: 'dark', network: { caBundles: ['/etc/ssl/certs/corp-root.pem'] } }));
+    await waitFor(() => expect(screen.getByTestId('ca-bundles').textContent).toContain('/etc/ssl/certs/corp-root.pem'));
+    expect(caInput().value).toBe('');
+    await screen.findByTestId('network-saved');
+
+    // The same path twice is refused without a save.
+    await fireEvent.input(caInput(), { target: { value: '/etc/ssl/certs/corp-root.pem' } });
+    await fireEvent.submit(caInput().form!);
+    expect(section().textContent).toMatch(/already in the list/);
+    expect(backend.callsTo('settings_set')).toHaveLength(1);
+
+    await fireEvent.input(caInput(), { target: { value: 'C:\\certs\\lab.pem' } });
+    await fireEvent.submit(caInput().form!);
+    await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(2));
+
+    // Out of range: says so, saves nothing.
+    await fireEvent.input(timeoutInput(), { target: { value: '0' } });
+    await fireEvent.change(timeoutInput());
+    expect(section().textContent).toMatch(/Between 1 and 600 whole seconds/);
+    expect(timeoutInput().getAttribute('aria-invalid')).toBe('true');
+    expect(backend.callsTo('settings_set')).toHaveLength(2);
+
+    await fireEvent.input(timeoutInput(), { target: { value: '90' } });
+    await fireEvent.change(timeoutInput());
+    await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(3));
+    expect(lastSaved(backend).network).toEqual({ caBundles: ['/etc/ssl/certs/corp-root.pem', 'C:\\certs\\lab.pem'], checkTimeoutSecs: 90 });
+
+    await fireEvent.click(within(screen.getByTestId('ca-bundles')).getByRole('button', { name: 'Remove /etc/ssl/certs/corp-root.pem' }));
+    await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(4));
+    expect(lastSaved(backend)).toEqual(settingsWith({ theme: 'dark', network: { caBundles: ['C:\\certs\\lab.pem'], checkTimeoutSecs: 90 } }));
+
+    // What was saved is what the next start reads.
+    view.unmount();
+    openSettings();
+    await waitFor(() => expect(screen.getByTestId('ca-bundles').textContent).toContain('C:\\certs\\lab.pem'));
+    expect(screen.getByTestId('ca-bundles').textContent).not.toContain('corp-root');
+    expect(timeoutInput().value).toBe('90');
+  });
+
+  it('saving a theme keeps the stored network settings', async () => {
+    const stored = settingsWith({ network: { caBundles: ['/etc/ca.pem'], checkTimeoutSecs: 120 } });
+    const backend = fakeBackend({ settings: stored });
+    openSettings();
+    await waitFor(() => expect(timeoutInput().value).toBe('120'));
+    await fireEvent.click(option('light'));
+    await waitFor(() => expect(backend.callsTo('settings_set')).toHaveLength(1));
+    expect(lastSaved(backend)).toEqual({ ...stored, theme: 'light' });
+  });
+
+  it('says when the network settings could not be saved', async () => {
+    fakeBackend();
+    openSettings();
+    await waitFor(() => expect(timeoutInput().disabled).toBe(false));
+    const failing = fakeBackend({ settingsError: SCHEMA_TOO_NEW });
+    await fireEvent.input(caInput(), { target: { value: '/etc/ca.pem' } });
+    await fireEvent.submit(caInput().form!);
+    const error = await screen.findByTestId('network-save-error');
+    expect(error.textContent).toMatch(/Not saved/);
+    expect(failing.callsTo('settings_set')).toHaveLength(1);
   });
 });

@@ -1,12 +1,25 @@
-// The settings the UI holds: today the theme. A choice is applied at once and then saved through
-// the backend; what the backend returns is what stays. If saving fails the choice still applies
-// to this session and the error is kept for the Settings page to show.
+// The settings the UI holds: the theme and the network settings. A theme choice is applied at
+// once and then saved through the backend; what the backend returns is what stays. If saving
+// fails the choice still applies to this session and the error is kept for the Settings page to
+// show. Network settings only matter to the backend, so they count once saved.
+//
+// The backend stores the settings as one object: every save sends the network settings as last
+// read, so saving a theme never resets them.
 //
 // The last choice is also remembered in localStorage, only as a hint for the next start-up: it
 // is applied before the backend answers, so a dark-theme user does not see a light flash.
 
 import { createContext } from 'svelte';
-import { THEMES, settingsGet, settingsSet, toUiError, type Theme, type UiError } from '../lib/api';
+import {
+  THEMES,
+  settingsGet,
+  settingsSet,
+  toUiError,
+  type NetworkSettings,
+  type Settings,
+  type Theme,
+  type UiError,
+} from '../lib/api';
 import { applyTheme, watchSystemTheme, type ResolvedTheme } from '../lib/theme';
 
 const HINT_KEY = 'gateway-studio.theme';
@@ -35,6 +48,10 @@ export class SettingsState {
   loadError = $state<UiError | null>(null);
   saveError = $state<UiError | null>(null);
   saving = $state(false);
+  /** Null until read from the backend. */
+  network = $state<NetworkSettings | null>(null);
+  networkError = $state<UiError | null>(null);
+  networkSaving = $state(false);
 
   #saveSeq = 0;
 
@@ -53,6 +70,7 @@ export class SettingsState {
     try {
       const settings = await settingsGet();
       this.loadError = null;
+      this.network = settings.network;
       this.#apply(settings.theme);
     } catch (failure) {
       this.loadError = toUiError(failure);
@@ -65,9 +83,10 @@ export class SettingsState {
     const seq = ++this.#saveSeq;
     this.saving = true;
     try {
-      const saved = await settingsSet({ theme: choice });
+      const saved = await settingsSet({ theme: choice, network: $state.snapshot(await this.#network()) });
       if (seq !== this.#saveSeq) return; // a newer choice is on its way
       this.saveError = null;
+      this.network = saved.network;
       this.#apply(saved.theme);
     } catch (failure) {
       if (seq !== this.#saveSeq) return;
@@ -75,6 +94,30 @@ export class SettingsState {
     } finally {
       if (seq === this.#saveSeq) this.saving = false;
     }
+  }
+
+  /** Saves the network settings; true when the backend kept them. */
+  async setNetwork(network: NetworkSettings): Promise<boolean> {
+    this.networkSaving = true;
+    try {
+      const saved: Settings = await settingsSet({ theme: this.theme, network: $state.snapshot(network) });
+      this.network = saved.network;
+      this.networkError = null;
+      return true;
+    } catch (failure) {
+      this.networkError = toUiError(failure);
+      return false;
+    } finally {
+      this.networkSaving = false;
+    }
+  }
+
+  /** The stored network settings, read first if they never were (never guessed: a save would lose them). */
+  async #network(): Promise<NetworkSettings> {
+    if (this.network) return this.network;
+    const settings = await settingsGet();
+    this.network = settings.network;
+    return settings.network;
   }
 
   #apply(choice: Theme): void {

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBackend, noBackend, READY_INFO, resetWindow, SCHEMA_TOO_NEW } from '../test/backend';
+import { fakeBackend, noBackend, READY_INFO, resetWindow, SCHEMA_TOO_NEW, settingsWith } from '../test/backend';
 import App from './App.svelte';
 
 afterEach(resetWindow);
@@ -71,7 +71,6 @@ describe('routing', () => {
     fakeBackend();
     start('#/checks');
     for (const [page, text] of [
-      ['checks', /not in this build yet/],
       ['playground', /not in this build yet/],
       ['traces', /not in this build yet/],
       ['history', /not in this build yet/],
@@ -158,7 +157,7 @@ describe('start-up', () => {
     expect(banner.textContent).toMatch(/left untouched/);
     expect(banner.textContent).toContain(SCHEMA_TOO_NEW.details.path);
     expect(currentPage()).toBe('checks');
-    expect(screen.getByTestId('empty-state')).toBeTruthy();
+    expect(await screen.findByTestId('checks-empty')).toBeTruthy();
   });
 
   it('shows no banner when storage is ready', async () => {
@@ -179,7 +178,7 @@ describe('start-up', () => {
   });
 
   it('applies the stored theme at start-up', async () => {
-    fakeBackend({ settings: { theme: 'dark' } });
+    fakeBackend({ settings: settingsWith({ theme: 'dark' }) });
     start();
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
   });

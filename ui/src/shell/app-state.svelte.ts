@@ -2,7 +2,9 @@
 // start-up. Pages read it from context instead of calling the backend again.
 
 import { createContext } from 'svelte';
-import { appInfo, toUiError, type AppInfo, type UiError } from '../lib/api';
+import { appInfo, toUiError, type AppInfo, type DiscoveredModel, type UiError } from '../lib/api';
+import type { CheckRun } from '../checks/run-state.svelte';
+import { hrefFor, type PageId } from './routes';
 
 /** A page with unsaved work: asked before the route changes. */
 export type LeaveGuard = {
@@ -12,9 +14,25 @@ export type LeaveGuard = {
   confirm(): Promise<boolean>;
 };
 
+/**
+ * A draft for the Connections page to open; with `models`, the editor also makes them its
+ * static list (an unsaved change, as if typed).
+ */
+export type PendingEdit = { draftId: string; models?: DiscoveredModel[] };
+
 export class AppState {
   /** Set by the page on screen while it has unsaved work. */
   leaveGuard = $state<LeaveGuard | null>(null);
+
+  // Hand-offs between pages: set by one page just before it navigates, taken by the next.
+  /** For Connections: the draft to open, maybe with discovered models to apply. */
+  pendingEdit = $state<PendingEdit | null>(null);
+  /** For Checks: the draft to select. */
+  checksDraftId = $state<string | null>(null);
+  /** For Settings: the section to bring into view. */
+  settingsSection = $state<'network' | null>(null);
+  /** The Checks page's last run: it keeps listening while the page is away and shows again on return. */
+  lastCheckRun = $state.raw<CheckRun | null>(null);
 
   info = $state<AppInfo | null>(null);
   /** Set when appInfo itself failed, i.e. the backend could not be reached at all. */
@@ -28,6 +46,11 @@ export class AppState {
 
   get storageReady(): boolean {
     return this.info?.storage.status === 'ready';
+  }
+
+  /** Shows `page`; the shell asks the page on screen about unsaved work first. */
+  go(page: PageId): void {
+    window.location.hash = hrefFor(page);
   }
 
   async load(): Promise<void> {

@@ -3,6 +3,7 @@
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { AppError, AppInfo, Settings } from '../lib/api';
+import { FakeChecks, type ChecksOptions } from './checks';
 import { FakeConnections, type ConnectionOptions } from './connections';
 
 export const PATHS = {
@@ -23,6 +24,16 @@ export const SCHEMA_TOO_NEW = {
   details: { path: PATHS.databasePath, found: 7, supported: 3 },
 } satisfies AppError;
 
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', network: { caBundles: [], checkTimeoutSecs: 30 } };
+
+/** Settings with the defaults for what `patch` leaves out. */
+export function settingsWith(patch: { theme?: Settings['theme']; network?: Partial<Settings['network']> }): Settings {
+  return {
+    theme: patch.theme ?? DEFAULT_SETTINGS.theme,
+    network: { ...DEFAULT_SETTINGS.network, ...patch.network },
+  };
+}
+
 export type Call = { cmd: string; args: unknown };
 
 export type FakeBackend = {
@@ -30,6 +41,8 @@ export type FakeBackend = {
   callsTo(cmd: string): Call[];
   /** The connection drafts the fake holds. */
   connections: FakeConnections;
+  /** Check runs and exchanges; `checks.emit(...)` scripts the run in progress. */
+  checks: FakeChecks;
 };
 
 /**
@@ -43,11 +56,13 @@ export function fakeBackend(
     settingsError?: AppError;
     reject?: Record<string, string>;
     connections?: ConnectionOptions;
+    checks?: ChecksOptions;
   } = {},
 ): FakeBackend {
   const calls: Call[] = [];
   const connections = new FakeConnections(options.connections);
-  let settings: Settings = options.settings ?? { theme: 'system' };
+  const checks = new FakeChecks(options.checks);
+  let settings: Settings = structuredClone(options.settings ?? DEFAULT_SETTINGS);
   mockIPC((cmd, args) => {
     calls.push({ cmd, args });
     const rejection = options.reject?.[cmd];
@@ -57,11 +72,11 @@ export function fakeBackend(
         return options.appInfo ?? READY_INFO;
       case 'settings_get':
         if (options.settingsError) throw options.settingsError;
-        return settings;
+        return JSON.parse(JSON.stringify(settings));
       case 'settings_set':
         if (options.settingsError) throw options.settingsError;
-        settings = (args as { settings: Settings }).settings;
-        return settings;
+        settings = JSON.parse(JSON.stringify((args as { settings: Settings }).settings));
+        return JSON.parse(JSON.stringify(settings));
       case 'report_first_paint':
         return 42.5;
       case 'window_set_unsaved':
@@ -70,10 +85,11 @@ export function fakeBackend(
         return null;
       default:
         if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
+        if (cmd.startsWith('check_run_') || cmd === 'trace_exchange_get') return checks.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
     }
   });
-  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd), connections };
+  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd), connections, checks };
 }
 
 /** No backend at all, as in a plain browser. */
