@@ -752,3 +752,62 @@ async fn runs_results_and_exchanges_are_stored() {
         RunOutcome::Interrupted
     );
 }
+
+#[tokio::test]
+async fn managed_identity_needs_a_stand_in_token_and_says_it_used_one() {
+    let gw = start_gateway(
+        GatewayConfig::new(
+            gateway_studio_sandbox::GatewayStyle::AzureOpenAi,
+            GatewayAuth::Bearer {
+                token: gateway_studio_sandbox::demo::DEMO_BEARER_TOKEN.into(),
+            },
+        )
+        .with_required_api_version(DEMO_API_VERSION),
+    )
+    .await
+    .unwrap();
+    let mut c = apim_connection(&gw);
+    c.auth = ConnectionAuth::project_managed_identity();
+
+    let without = run(
+        &c,
+        CheckSecrets::default(),
+        only(&[CheckId::AuthToken, CheckId::Chat]),
+    )
+    .await;
+    let chat = without.get(CheckId::Chat, Some("gpt-4o"));
+    assert_eq!(chat.status, CheckStatus::Skip);
+    assert!(
+        chat.message
+            .contains("cannot obtain the project's managed-identity token")
+    );
+    assert!(
+        chat.hint
+            .as_deref()
+            .unwrap()
+            .contains("az account get-access-token --resource https://cognitiveservices.azure.com")
+    );
+    assert!(gw.requests().is_empty());
+
+    let stand_in = CheckSecrets {
+        bearer_token: Some(Sensitive::new(
+            gateway_studio_sandbox::demo::DEMO_BEARER_TOKEN.into(),
+        )),
+        ..CheckSecrets::default()
+    };
+    let with = run(&c, stand_in, only(&[CheckId::AuthToken, CheckId::Chat])).await;
+    assert!(
+        with.get(CheckId::AuthToken, None)
+            .message
+            .contains("stand-in bearer token")
+    );
+    assert_eq!(
+        with.get(CheckId::Chat, Some("gpt-4o")).status,
+        CheckStatus::Pass
+    );
+    let sent = gw.requests();
+    assert!(sent.iter().all(|r| {
+        r.header("authorization")
+            .is_some_and(|v| v.starts_with("Bearer "))
+    }));
+}

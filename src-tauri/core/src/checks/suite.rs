@@ -645,9 +645,16 @@ async fn credential(
             let token = if ctx.options.wants(id) {
                 Some(
                     timed(ctx, id, None, async {
-                        not_needed(
-                            "project managed identity: the Agent Service gets the token itself",
-                        )
+                        if secrets.bearer_token.is_some() {
+                            // Label the run: every gateway call below used the stand-in.
+                            not_needed(
+                                "project managed identity: the gateway calls use the stand-in bearer token you supplied, not the project's identity",
+                            )
+                        } else {
+                            not_needed(
+                                "project managed identity: the Agent Service gets the token itself",
+                            )
+                        }
                     })
                     .await,
                 )
