@@ -38,21 +38,6 @@ pub enum CheckEvent {
     },
 }
 
-fn summary(x: &TraceExchange) -> TraceSummary {
-    TraceSummary {
-        id: x.id.clone(),
-        run_id: x.run_id.clone(),
-        label: x.label.clone(),
-        kind: x.kind,
-        method: x.method.clone(),
-        url: x.url.clone(),
-        status: x.status(),
-        error: x.error.as_ref().map(|e| e.message.clone()),
-        started_at_ms: x.started_at_ms,
-        total_ms: x.total_ms,
-    }
-}
-
 fn invalid(field: &str, message: String) -> AppError {
     AppError::InvalidInput {
         message,
@@ -150,7 +135,7 @@ pub async fn check_run_start(
                             CheckEvent::Started { id, deployment }
                         }
                         RunEvent::Exchange(x) => CheckEvent::Exchange {
-                            exchange: summary(&x),
+                            exchange: x.summary(),
                         },
                         RunEvent::Finished(result) => CheckEvent::Finished { result: *result },
                     };

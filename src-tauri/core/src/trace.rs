@@ -426,6 +426,22 @@ impl TraceExchange {
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }
+
+    /// The list row of this exchange (what `Traces::list_run` reads back).
+    pub fn summary(&self) -> TraceSummary {
+        TraceSummary {
+            id: self.id.clone(),
+            run_id: self.run_id.clone(),
+            label: self.label.clone(),
+            kind: self.kind,
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status(),
+            error: self.error.as_ref().map(|e| e.message.clone()),
+            started_at_ms: self.started_at_ms,
+            total_ms: self.total_ms,
+        }
+    }
 }
 
 /// A row of a run's exchange list: enough for a list, without bodies.

@@ -223,9 +223,9 @@ impl CheckRunner {
         if let Some(token) = token_result {
             results.push(token);
         }
-        let mut gate = match credential {
-            Ok(_) => None,
-            Err(gate) => gate,
+        let (credential, mut gate) = match credential {
+            Ok(credential) => (Some(credential), None),
+            Err(gate) => (None, gate),
         };
         if let Some(r) = reachability {
             if r.status == CheckStatus::Fail && gate.is_none() {
@@ -245,10 +245,7 @@ impl CheckRunner {
                 hint: String::new(),
             });
         }
-        let credential = match gate {
-            None => credential_value(&secrets, &self.tokens, connection, &ctx).await,
-            Some(_) => None,
-        };
+        let credential = if gate.is_none() { credential } else { None };
 
         // With static models or deployments named by the user, the calls start at once,
         // beside discovery; otherwise discovery decides which deployment to call.
@@ -614,7 +611,7 @@ async fn credential(
     ctx: &Ctx,
     secrets: &CheckSecrets,
     tokens: &TokenClient,
-) -> (Option<CheckResult>, Result<(), Option<Gate>>) {
+) -> (Option<CheckResult>, Result<Credential, Option<Gate>>) {
     let id = CheckId::AuthToken;
     let not_needed =
         |reason: &str| CheckResult::new(id, CheckStatus::Skip, format!("skipped: {reason}"));
@@ -631,7 +628,7 @@ async fn credential(
                 None
             };
             match &secrets.api_key {
-                Some(_) => (token, Ok(())),
+                Some(key) => (token, Ok(Credential::ApiKey(key.clone()))),
                 None => (
                     token,
                     Err(Some(Gate {
@@ -662,7 +659,7 @@ async fn credential(
                 None
             };
             match &secrets.bearer_token {
-                Some(_) => (token, Ok(())),
+                Some(bearer) => (token, Ok(Credential::BearerToken(bearer.clone()))),
                 None => (
                     token,
                     Err(Some(Gate {
@@ -698,6 +695,7 @@ async fn credential(
                 .await;
                 return (Some(result), Err(Some(gate)));
             };
+            let mut obtained = None;
             let result = timed(ctx, id, None, async {
                 let credentials = ClientCredentials {
                     token_url,
@@ -720,6 +718,7 @@ async fn credential(
                 }
                 let mut result = match token {
                     Ok(token) => {
+                        obtained = Some(Credential::BearerToken(token.access_token.clone()));
                         let life = token
                             .expires_in
                             .map(|s| format!(", valid for {s} s"))
@@ -741,11 +740,13 @@ async fn credential(
                 result
             })
             .await;
-            let gate = (result.status != CheckStatus::Pass).then(|| Gate {
-                message: "skipped: no OAuth2 token (see auth-token)".into(),
-                hint: result.hint.clone().unwrap_or_default(),
+            let outcome = obtained.ok_or_else(|| {
+                Some(Gate {
+                    message: "skipped: no OAuth2 token (see auth-token)".into(),
+                    hint: result.hint.clone().unwrap_or_default(),
+                })
             });
-            (Some(result), gate.map_or(Ok(()), |g| Err(Some(g))))
+            (Some(result), outcome)
         }
         ConnectionAuth::Unsupported { auth_type } => (
             None,
@@ -758,42 +759,6 @@ async fn credential(
                         .into(),
             })),
         ),
-    }
-}
-
-/// The credential value once `credential` succeeded (the token comes from the cache).
-async fn credential_value(
-    secrets: &CheckSecrets,
-    tokens: &TokenClient,
-    connection: &Connection,
-    ctx: &Ctx,
-) -> Option<Credential> {
-    match &connection.auth {
-        ConnectionAuth::ApiKey { .. } => secrets.api_key.clone().map(Credential::ApiKey),
-        ConnectionAuth::ProjectManagedIdentity { .. } => {
-            secrets.bearer_token.clone().map(Credential::BearerToken)
-        }
-        ConnectionAuth::OAuth2 {
-            client_id,
-            token_url,
-            scopes,
-            ..
-        } => {
-            let secret = secrets.client_secret.as_ref()?;
-            let credentials = ClientCredentials {
-                token_url,
-                client_id,
-                client_secret: secret,
-                scopes,
-            };
-            // Cached by `credential`; a second exchange only happens if that one failed.
-            let (token, exchange) = tokens.token(&credentials, ctx.limits).await;
-            if exchange.is_some() {
-                return None;
-            }
-            token.ok().map(|t| Credential::BearerToken(t.access_token))
-        }
-        ConnectionAuth::Unsupported { .. } => None,
     }
 }
 
