@@ -26,3 +26,16 @@ pub fn demo_deployments() -> Vec<Deployment> {
         Deployment::openai("gpt-4o-mini", "gpt-4o-mini", "2024-07-18"),
     ]
 }
+
+/// Tenant of the emulated Azure (GUID-shaped, like an Entra tenant id).
+pub const DEMO_TENANT_ID: &str = "8d2f5c1a-3b4e-4f60-9a7b-0c1d2e3f4a5b";
+/// Bearer token the emulated ARM and Foundry data plane accept, in place of an Entra token
+/// for `https://management.azure.com/.default` or `https://ai.azure.com/.default`.
+pub const DEMO_AZURE_TOKEN: &str = "sandbox-azure-token-c4e9a2f7";
+/// The seeded subscription, resource group, Foundry account and project.
+pub const DEMO_SUBSCRIPTION_ID: &str = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";
+pub const DEMO_SUBSCRIPTION_NAME: &str = "Sandbox subscription";
+pub const DEMO_RESOURCE_GROUP: &str = "rg-gateway-sandbox";
+pub const DEMO_LOCATION: &str = "eastus2";
+pub const DEMO_ACCOUNT: &str = "sandbox-foundry";
+pub const DEMO_PROJECT: &str = "sandbox-project";

@@ -16,6 +16,9 @@ pub(crate) enum Dialect {
     Apim,
     /// Entra ID's token endpoint: `{"error","error_description",...}`.
     Entra,
+    /// Azure Resource Manager and the Foundry project routes: `{"error":{"code","message"}}`,
+    /// with `x-ms-request-id` / `x-ms-correlation-request-id` on every response.
+    Azure,
 }
 
 /// A status from a number, falling back to 500 for numbers HTTP has no room for.
@@ -46,6 +49,14 @@ pub(crate) fn apim_error(status: StatusCode, message: &str) -> Response {
     json(
         status,
         json!({ "statusCode": status.as_u16(), "message": message }),
+    )
+}
+
+/// Azure's error envelope (ARM and Foundry project routes).
+pub(crate) fn azure_error(status: StatusCode, code: &str, message: &str) -> Response {
+    json(
+        status,
+        json!({ "error": { "code": code, "message": message } }),
     )
 }
 
@@ -88,6 +99,11 @@ impl Dialect {
                 90002,
                 &format!("The endpoint {method} {path} does not exist."),
             ),
+            Dialect::Azure => azure_error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                &format!("The requested path {method} {path} is not served here."),
+            ),
         }
     }
 
@@ -112,6 +128,13 @@ impl Dialect {
                 "temporarily_unavailable",
                 50196,
                 "The server terminated an operation because it encountered a client request loop. Please contact your app vendor.",
+            ),
+            Dialect::Azure => azure_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                &format!(
+                    "The request is being throttled. Please retry after {retry_after_secs} seconds."
+                ),
             ),
         };
         response
@@ -140,6 +163,15 @@ impl Dialect {
                 "temporarily_unavailable",
                 90033,
                 "A transient error has occurred. Please try again.",
+            ),
+            Dialect::Azure => azure_error(
+                status,
+                if code == 503 {
+                    "ServiceUnavailable"
+                } else {
+                    "InternalServerError"
+                },
+                "The server encountered an internal error. Please retry the request.",
             ),
         }
     }

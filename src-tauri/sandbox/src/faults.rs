@@ -38,6 +38,10 @@ pub enum Route {
     Chat,
     /// The OAuth2 token endpoint.
     Token,
+    /// Any Azure Resource Manager operation.
+    Arm,
+    /// Any Foundry data-plane request (agents, conversations, responses).
+    Foundry,
     /// A path no route serves.
     Other,
 }

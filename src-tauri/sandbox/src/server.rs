@@ -115,6 +115,34 @@ async fn record(State(recorder): State<Recorder>, request: Request, next: Next) 
         .await
 }
 
+/// Middleware for Azure services: every response carries a fresh `x-ms-request-id` and the
+/// caller's `x-ms-correlation-request-id` (a fresh one when the caller sent none), so a client
+/// can show them in its errors.
+async fn stamp_request_ids(request: Request, next: Next) -> Response {
+    let correlation = request
+        .headers()
+        .get("x-ms-correlation-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_else(new_guid);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-ms-request-id", new_guid()),
+        ("x-ms-correlation-request-id", correlation),
+    ] {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// A random GUID in Azure's lower-case form.
+pub(crate) fn new_guid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// How an emulator plugs into the shared server plumbing.
 pub(crate) struct ServerSpec {
     pub(crate) app: Router,
@@ -145,10 +173,14 @@ pub(crate) async fn serve(addr: SocketAddr, spec: ServerSpec) -> io::Result<Serv
         classify: spec.classify,
         dialect: spec.dialect,
     };
-    let app = spec
+    let mut app = spec
         .app
-        .layer(middleware::from_fn_with_state(guard, faults::guard))
-        .layer(middleware::from_fn_with_state(recorder.clone(), record));
+        .layer(middleware::from_fn_with_state(guard, faults::guard));
+    if spec.dialect == Dialect::Azure {
+        // Outside the fault guard: injected 429s and 500s carry the ids too, as ARM's do.
+        app = app.layer(middleware::from_fn(stamp_request_ids));
+    }
+    let app = app.layer(middleware::from_fn_with_state(recorder.clone(), record));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
