@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "check_run_list",
     "check_run_get",
     "trace_exchange_get",
+    "cloud_status",
+    "cloud_select",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 //! same engine headless, for scripts and pipelines.
 
 mod check;
+mod sandbox;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,10 @@ pub enum Command {
     /// Call the gateway of a connection file exactly as the Foundry Agent Service would, and
     /// explain every failure. Exit 0 when no check failed, 1 when one did, 2 on bad input.
     Check(check::CheckArgs),
+    /// Run the local emulators (Azure Resource Manager, the Foundry Agent Service data plane,
+    /// two sample gateways and an OAuth2 token endpoint) until interrupted. Prints one JSON
+    /// line with the endpoints, the token they accept and the demo keys.
+    Sandbox(sandbox::SandboxArgs),
 }
 
 /// FILE is ARM connection JSON: a PUT body, an exported arm.json, or `az rest --method get`
@@ -95,6 +100,7 @@ pub fn run(command: Command, paths: &Paths) -> ExitCode {
         Command::Info { format } => info(paths, format),
         Command::Connection { command } => connection(command),
         Command::Check(args) => check::check(args, paths),
+        Command::Sandbox(args) => sandbox::sandbox(args),
     }
 }
 

@@ -44,12 +44,35 @@ pub enum AppError {
         message: String,
         details: InvalidFileDetails,
     },
+    /// The local sandbox could not start (a port refused, its drafts not saved).
+    #[error("{message}")]
+    Sandbox {
+        message: String,
+        details: SandboxDetails,
+    },
     /// An argument from the UI was rejected; `field` names it.
     #[error("{message}")]
     InvalidInput {
         message: String,
         details: InvalidInputDetails,
     },
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SandboxDetails {
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl AppError {
+    pub fn sandbox(message: String) -> Self {
+        AppError::Sandbox {
+            message,
+            details: SandboxDetails {
+                hint: "Stop whatever holds the port (another Gateway Studio or `gateway-studio sandbox`), or choose the Sandbox again: it falls back to free ports.".into(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

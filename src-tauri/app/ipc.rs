@@ -16,8 +16,10 @@ use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
 
 mod checks;
+mod cloud;
 
 pub use checks::CheckEvent;
+pub use cloud::CloudStatus;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -45,6 +47,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         checks::check_run_list,
         checks::check_run_get,
         checks::trace_exchange_get,
+        cloud::cloud_status,
+        cloud::cloud_select,
     ])
 }
 

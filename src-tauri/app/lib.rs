@@ -6,6 +6,7 @@ pub mod cli;
 pub mod close_guard;
 pub mod error;
 pub mod ipc;
+pub mod sandbox;
 pub mod state;
 
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ use gateway_studio_core::store::{Store, StoreError};
 use crate::checks::CheckService;
 use crate::close_guard::CloseGuard;
 use crate::error::AppError;
+use crate::sandbox::SandboxService;
 
 pub struct AppState {
     pub paths: Paths,
@@ -16,6 +17,7 @@ pub struct AppState {
     pub first_paint_ms: Mutex<Option<f64>>,
     pub close_guard: CloseGuard,
     pub checks: CheckService,
+    pub sandbox: SandboxService,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             first_paint_ms: Mutex::new(None),
             close_guard: CloseGuard::default(),
             checks: CheckService::default(),
+            sandbox: SandboxService::default(),
         }
     }
 

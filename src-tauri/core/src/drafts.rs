@@ -276,6 +276,52 @@ impl<'a> Drafts<'a> {
         })
     }
 
+    /// Puts a ready-made connection (an ARM body with its secret, e.g. one of the sandbox's
+    /// sample gateways) among the drafts. A draft of the same name whose target is on loopback
+    /// is the one seeded before: only its `target` follows the new body (a port may have
+    /// changed) and its secret is written only if none is stored, so the user's edits survive.
+    /// Otherwise the body is imported as a new draft.
+    pub async fn seed(&self, body: &serde_json::Value) -> Result<Draft, DraftError> {
+        let imported = crate::connection::import_arm_value(body)?;
+        let name = imported.connection.name.clone();
+        let mut existing = None;
+        for summary in self.list().await? {
+            let loopback = url::Url::parse(&summary.target)
+                .is_ok_and(|u| crate::connection::syntax::is_loopback(&u));
+            if summary.name.is_some() && summary.name == name && loopback {
+                existing = Some(summary.id);
+                break;
+            }
+        }
+        let Some(id) = existing else {
+            let secrets: Vec<SecretInput> = imported
+                .secrets
+                .into_iter()
+                .map(|s| SecretInput {
+                    slot: s.slot,
+                    value: s.value,
+                })
+                .collect();
+            return self.save(None, &imported.connection, &secrets).await;
+        };
+        let draft = self.get(&id).await?;
+        let missing: Vec<SecretInput> = imported
+            .secrets
+            .into_iter()
+            .filter(|s| !draft.stored_secrets.contains(&s.slot))
+            .map(|s| SecretInput {
+                slot: s.slot,
+                value: s.value,
+            })
+            .collect();
+        if draft.connection.target == imported.connection.target && missing.is_empty() {
+            return Ok(draft);
+        }
+        let mut connection = draft.connection;
+        connection.target = imported.connection.target;
+        self.save(Some(&id), &connection, &missing).await
+    }
+
     /// Best-effort removal of keyring entries this save created but could not link.
     async fn forget_new(&self, id: &str, written: &[(SecretSlot, SecretId)]) {
         for (slot, secret_id) in written {
@@ -582,6 +628,55 @@ mod tests {
             drafts.import("{ not json").await,
             Err(DraftError::Import(_))
         ));
+        assert_eq!(drafts.list().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn seeding_refreshes_the_target_and_keeps_the_users_edits() {
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let body = |port: u16| {
+            serde_json::json!({"name": "sandbox-openai", "properties": {
+                "category": "ModelGateway", "target": format!("http://127.0.0.1:{port}/v1"),
+                "authType": "ApiKey", "credentials": {"key": "demo-key"},
+                "metadata": {"deploymentInPath": "false", "models": "[]", "customHeaders": "{}"}}})
+        };
+        let first = drafts.seed(&body(47112)).await.unwrap();
+        assert_eq!(first.stored_secrets, vec![SecretSlot::ApiKey]);
+
+        // The user edits the draft and its key; the sandbox comes back on another port.
+        let mut edited = first.connection.clone();
+        edited.metadata.custom_headers = [("X-Try".to_string(), "1".to_string())].into();
+        drafts
+            .save(
+                Some(&first.id),
+                &edited,
+                &[SecretInput {
+                    slot: SecretSlot::ApiKey,
+                    value: Sensitive::new("my-wrong-key".into()),
+                }],
+            )
+            .await
+            .unwrap();
+        let again = drafts.seed(&body(50000)).await.unwrap();
+        assert_eq!(
+            again.id, first.id,
+            "the seeded draft is reused, not duplicated"
+        );
+        assert_eq!(again.connection.target, "http://127.0.0.1:50000/v1");
+        assert_eq!(
+            again.connection.metadata.custom_headers,
+            edited.metadata.custom_headers
+        );
+        let key = drafts.secret(&first.id, SecretSlot::ApiKey).await.unwrap();
+        assert_eq!(key.unwrap().expose(), "my-wrong-key");
+
+        // A same-named draft for a real gateway is never taken over.
+        let mut real = body(1);
+        real["properties"]["target"] = "https://gw.example.com/v1".into();
+        drafts.import(&real.to_string()).await.unwrap();
+        drafts.seed(&body(50000)).await.unwrap();
         assert_eq!(drafts.list().await.unwrap().len(), 2);
     }
 

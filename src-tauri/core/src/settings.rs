@@ -19,6 +19,10 @@ pub enum Theme {
 pub struct Settings {
     pub theme: Theme,
     pub network: NetworkSettings,
+    /// The cloud chosen last; the Sandbox cloud restarts its emulators when the app opens.
+    pub cloud: crate::azure::CloudId,
+    /// The first-run screen was answered (or dismissed).
+    pub welcomed: bool,
 }
 
 /// How the app reaches gateways. Proxies come from `HTTPS_PROXY`/`NO_PROXY`; only what the
@@ -67,6 +71,8 @@ pub fn network_options(ca_files: &[String]) -> Result<crate::net::NetworkOptions
 
 const THEME_KEY: &str = "theme";
 const NETWORK_KEY: &str = "network";
+const CLOUD_KEY: &str = "cloud";
+const WELCOMED_KEY: &str = "welcomed";
 
 impl Settings {
     /// Reads the stored settings; a missing or unreadable value falls back to its default
@@ -76,12 +82,21 @@ impl Settings {
         let network = read::<NetworkSettings>(store, NETWORK_KEY)
             .await?
             .unwrap_or_default();
-        Ok(Self { theme, network })
+        let cloud = read(store, CLOUD_KEY).await?.unwrap_or_default();
+        let welcomed = read(store, WELCOMED_KEY).await?.unwrap_or_default();
+        Ok(Self {
+            theme,
+            network,
+            cloud,
+            welcomed,
+        })
     }
 
     pub async fn save(&self, store: &Store) -> Result<(), StoreError> {
         write(store, THEME_KEY, &self.theme).await?;
-        write(store, NETWORK_KEY, &self.network).await
+        write(store, NETWORK_KEY, &self.network).await?;
+        write(store, CLOUD_KEY, &self.cloud).await?;
+        write(store, WELCOMED_KEY, &self.welcomed).await
     }
 }
 
@@ -135,6 +150,8 @@ mod tests {
         assert_eq!(Settings::load(&store).await.unwrap(), Settings::default());
         let dark = Settings {
             theme: Theme::Dark,
+            cloud: crate::azure::CloudId::Sandbox,
+            welcomed: true,
             ..Settings::default()
         };
         dark.save(&store).await.unwrap();

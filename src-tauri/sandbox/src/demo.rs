@@ -39,3 +39,6 @@ pub const DEMO_RESOURCE_GROUP: &str = "rg-gateway-sandbox";
 pub const DEMO_LOCATION: &str = "eastus2";
 pub const DEMO_ACCOUNT: &str = "sandbox-foundry";
 pub const DEMO_PROJECT: &str = "sandbox-project";
+/// API key of the APIM-style sample gateway in the sandbox (the OpenAI-style one takes
+/// [`DEMO_API_KEY`]), so a key sent to the wrong gateway fails.
+pub const DEMO_APIM_API_KEY: &str = "sandbox-apim-key-19c4b8e2d7a0";

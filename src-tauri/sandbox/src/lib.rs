@@ -11,6 +11,8 @@
 //!   projects, their connections and the account's deployments, over a shared [`world`].
 //! - [`foundry`]: a Foundry account's data plane (agent versions, conversations, responses),
 //!   running prompt agents through the gateways of the world's connections.
+//! - [`stack`]: all of the above started together over one seeded tenant ([`start_sandbox`]),
+//!   as the app's Sandbox cloud and `gateway-studio sandbox` run them.
 //! - [`faults`]: knobs that make a running emulator misbehave (rate limits, redirects, HTML pages,
 //!   slow or huge bodies, wrong shapes, ...).
 //!
@@ -22,6 +24,7 @@ pub mod demo;
 pub mod faults;
 pub mod foundry;
 pub mod gateway;
+pub mod stack;
 pub mod token;
 pub mod world;
 
@@ -37,6 +40,9 @@ pub use gateway::{
     start_gateway_on,
 };
 pub use server::RecordedRequest;
+pub use stack::{
+    GatewayInfo, RunningSandbox, SandboxInfo, SandboxOptions, SandboxPorts, Seed, start_sandbox,
+};
 pub use token::{
     RunningTokenEndpoint, TokenEndpointConfig, TokenIssuer, start_token_endpoint,
     start_token_endpoint_on,

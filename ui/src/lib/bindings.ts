@@ -60,6 +60,16 @@ export const commands = {
 	checkRunGet: (runId: string) => typedError<RunRecord_Serialize, AppError>(__TAURI_INVOKE("check_run_get", { runId })),
 	/**  One recorded exchange, redacted, with its (capped) bodies. */
 	traceExchangeGet: (id: string) => typedError<TraceExchange_Serialize, AppError>(__TAURI_INVOKE("trace_exchange_get", { id })),
+	/**
+	 *  The chosen cloud, and the sandbox when it runs. The Sandbox cloud does not start by
+	 *  itself (start-up stays lean): the window calls `cloud_select` to start it.
+	 */
+	cloudStatus: () => typedError<CloudStatus_Serialize, AppError>(__TAURI_INVOKE("cloud_status")),
+	/**
+	 *  Remembers `cloud`; the Sandbox starts its emulators (and seeds a draft per sample gateway),
+	 *  any other cloud stops them.
+	 */
+	cloudSelect: (cloud: CloudId) => typedError<CloudStatus_Serialize, AppError>(__TAURI_INVOKE("cloud_select", { cloud })),
 };
 
 /* Types */
@@ -74,6 +84,8 @@ export type AppError =
 { kind: "notFound"; message: string; details: NotFoundDetails } | 
 /**  A file or pasted text could not be read as what it should be. */
 { kind: "invalidFile"; message: string; details: InvalidFileDetails } | 
+/**  The local sandbox could not start (a port refused, its drafts not saved). */
+{ kind: "sandbox"; message: string; details: SandboxDetails } | 
 /**  An argument from the UI was rejected; `field` names it. */
 { kind: "invalidInput"; message: string; details: InvalidInputDetails };
 
@@ -199,6 +211,26 @@ export type CheckResult_Serialize = {
 };
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+
+/**
+ *  Which Azure the app talks to. `Sandbox` is the local emulation (the `sandbox` crate): its
+ *  endpoints are loopback URLs known only once it runs.
+ */
+export type CloudId = "public" | "usGovernment" | "china" | "sandbox";
+
+export type CloudStatus = CloudStatus_Serialize | CloudStatus_Deserialize;
+
+export type CloudStatus_Deserialize = {
+	cloud: CloudId,
+	/**  Set while the sandbox runs. */
+	sandbox?: SandboxView_Deserialize | null,
+};
+
+export type CloudStatus_Serialize = {
+	cloud: CloudId,
+	/**  Set while the sandbox runs. */
+	sandbox: SandboxView_Serialize | null,
+};
 
 /**  One gateway connection, as ARM stores it under an account or a project. */
 export type Connection = Connection_Serialize | Connection_Deserialize;
@@ -813,6 +845,79 @@ export type RunSummary_Serialize = {
 	skipped: number,
 };
 
+export type SandboxDetails = {
+	/**  What to do about it. */
+	hint: string,
+};
+
+export type SandboxGateway = SandboxGateway_Serialize | SandboxGateway_Deserialize;
+
+export type SandboxGateway_Deserialize = {
+	/**  Also the name of its connection in the project and of its draft. */
+	name: string,
+	/**  `openai` or `apim`. */
+	style: string,
+	target: string,
+	/**  Header and format of the key, e.g. `api-key: {api_key}`. */
+	authHeader: string,
+	apiVersion?: string | null,
+	deployments: string[],
+	/**  The draft seeded for it (demo key in the keyring). */
+	draftId?: string | null,
+};
+
+export type SandboxGateway_Serialize = {
+	/**  Also the name of its connection in the project and of its draft. */
+	name: string,
+	/**  `openai` or `apim`. */
+	style: string,
+	target: string,
+	/**  Header and format of the key, e.g. `api-key: {api_key}`. */
+	authHeader: string,
+	apiVersion: string | null,
+	deployments: string[],
+	/**  The draft seeded for it (demo key in the keyring). */
+	draftId: string | null,
+};
+
+/**
+ *  What the window shows about the running sandbox. No key or token: the drafts hold the
+ *  demo keys (in the keyring) and the app uses its built-in sandbox credential.
+ */
+export type SandboxView = SandboxView_Serialize | SandboxView_Deserialize;
+
+/**
+ *  What the window shows about the running sandbox. No key or token: the drafts hold the
+ *  demo keys (in the keyring) and the app uses its built-in sandbox credential.
+ */
+export type SandboxView_Deserialize = {
+	armEndpoint: string,
+	subscriptionId: string,
+	resourceGroup: string,
+	location: string,
+	account: string,
+	project: string,
+	projectEndpoint: string,
+	tokenUrl: string,
+	gateways: SandboxGateway_Deserialize[],
+};
+
+/**
+ *  What the window shows about the running sandbox. No key or token: the drafts hold the
+ *  demo keys (in the keyring) and the app uses its built-in sandbox credential.
+ */
+export type SandboxView_Serialize = {
+	armEndpoint: string,
+	subscriptionId: string,
+	resourceGroup: string,
+	location: string,
+	account: string,
+	project: string,
+	projectEndpoint: string,
+	tokenUrl: string,
+	gateways: SandboxGateway_Serialize[],
+};
+
 export type SchemaTooNewDetails = {
 	path: string,
 	found: number,
@@ -848,11 +953,19 @@ export type Settings = Settings_Serialize | Settings_Deserialize;
 export type Settings_Deserialize = {
 	theme?: Theme,
 	network?: NetworkSettings_Deserialize,
+	/**  The cloud chosen last; the Sandbox cloud restarts its emulators when the app opens. */
+	cloud?: CloudId,
+	/**  The first-run screen was answered (or dismissed). */
+	welcomed?: boolean,
 };
 
 export type Settings_Serialize = {
 	theme: Theme,
 	network: NetworkSettings_Serialize,
+	/**  The cloud chosen last; the Sandbox cloud restarts its emulators when the app opens. */
+	cloud: CloudId,
+	/**  The first-run screen was answered (or dismissed). */
+	welcomed: boolean,
 };
 
 /**

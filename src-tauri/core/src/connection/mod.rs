@@ -23,7 +23,7 @@ mod finding;
 mod model;
 mod parse;
 mod serialise;
-mod syntax;
+pub(crate) mod syntax;
 mod validate;
 // The exporters write the same keys in the same order; one spelling for both.
 pub(crate) mod wire;

@@ -1,0 +1,145 @@
+//! The Sandbox cloud inside the app: the emulators of `gateway_studio_sandbox`, started on
+//! demand in this process, with a draft per sample gateway whose demo key is in the keyring.
+
+use std::sync::Arc;
+
+use gateway_studio_core::drafts::Drafts;
+use gateway_studio_core::net::NetworkOptions;
+use gateway_studio_sandbox::{
+    RunningSandbox, SandboxInfo, SandboxOptions, SandboxPorts, start_sandbox,
+};
+use serde::Serialize;
+use tokio::sync::Mutex;
+
+/// First of five consecutive ports the in-app sandbox prefers (ARM, data plane, OpenAI-style
+/// gateway, APIM-style gateway, token endpoint). Stable ports keep the seeded drafts' targets
+/// the same from one start to the next; when one is taken, every server takes a free port.
+pub const PREFERRED_FIRST_PORT: u16 = 47110;
+
+#[derive(Clone, Default)]
+pub struct SandboxService {
+    running: Arc<Mutex<Option<Running>>>,
+}
+
+struct Running {
+    sandbox: RunningSandbox,
+    view: SandboxView,
+}
+
+/// What the window shows about the running sandbox. No key or token: the drafts hold the
+/// demo keys (in the keyring) and the app uses its built-in sandbox credential.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxView {
+    pub arm_endpoint: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub location: String,
+    pub account: String,
+    pub project: String,
+    pub project_endpoint: String,
+    pub token_url: String,
+    pub gateways: Vec<SandboxGateway>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxGateway {
+    /// Also the name of its connection in the project and of its draft.
+    pub name: String,
+    /// `openai` or `apim`.
+    pub style: String,
+    pub target: String,
+    /// Header and format of the key, e.g. `api-key: {api_key}`.
+    pub auth_header: String,
+    pub api_version: Option<String>,
+    pub deployments: Vec<String>,
+    /// The draft seeded for it (demo key in the keyring).
+    pub draft_id: Option<String>,
+}
+
+impl SandboxService {
+    /// The running sandbox, if any.
+    pub async fn view(&self) -> Option<SandboxView> {
+        self.running.lock().await.as_ref().map(|r| r.view.clone())
+    }
+
+    /// Starts the emulators (once) and seeds a draft per sample gateway.
+    pub async fn start(
+        &self,
+        network: NetworkOptions,
+        drafts: &Drafts<'_>,
+    ) -> Result<SandboxView, String> {
+        let mut running = self.running.lock().await;
+        if let Some(r) = running.as_ref() {
+            return Ok(r.view.clone());
+        }
+        let options = |ports| SandboxOptions {
+            ports,
+            network: network.clone(),
+            ..SandboxOptions::default()
+        };
+        let sandbox = match start_sandbox(options(SandboxPorts::from(PREFERRED_FIRST_PORT))).await {
+            Ok(sandbox) => sandbox,
+            Err(e) => {
+                tracing::info!(error = %e, "preferred sandbox ports busy; using free ports");
+                start_sandbox(options(SandboxPorts::default()))
+                    .await
+                    .map_err(|e| format!("The sandbox could not start: {e}."))?
+            }
+        };
+        let mut view = view_of(sandbox.info());
+        for body in sandbox.gateway_connections() {
+            let draft = drafts.seed(&body).await.map_err(|e| {
+                format!("The sandbox started, but its sample connections could not be saved: {e}")
+            })?;
+            if let Some(gateway) = view
+                .gateways
+                .iter_mut()
+                .find(|g| Some(&g.name) == draft.connection.name.as_ref())
+            {
+                gateway.draft_id = Some(draft.id);
+            }
+        }
+        tracing::info!(arm = %view.arm_endpoint, "sandbox started");
+        *running = Some(Running {
+            sandbox,
+            view: view.clone(),
+        });
+        Ok(view)
+    }
+
+    /// Stops the emulators (the seeded drafts stay).
+    pub async fn stop(&self) {
+        if let Some(r) = self.running.lock().await.take() {
+            r.sandbox.shutdown().await;
+            tracing::info!("sandbox stopped");
+        }
+    }
+}
+
+fn view_of(info: &SandboxInfo) -> SandboxView {
+    SandboxView {
+        arm_endpoint: info.arm_endpoint.clone(),
+        subscription_id: info.subscription_id.clone(),
+        resource_group: info.resource_group.clone(),
+        location: info.location.clone(),
+        account: info.account.clone(),
+        project: info.project.clone(),
+        project_endpoint: info.project_endpoint.clone(),
+        token_url: info.oauth2.token_url.clone(),
+        gateways: info
+            .gateways
+            .iter()
+            .map(|g| SandboxGateway {
+                name: g.name.clone(),
+                style: g.style.clone(),
+                target: g.target.clone(),
+                auth_header: g.auth_header.clone(),
+                api_version: g.api_version.clone(),
+                deployments: g.deployments.clone(),
+                draft_id: None,
+            })
+            .collect(),
+    }
+}
