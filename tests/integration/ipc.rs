@@ -328,3 +328,103 @@ fn check_runs_and_exchanges_are_listed_and_missing_ones_explained() {
     assert_eq!(err["kind"], "notFound");
     assert!(err["message"].as_str().unwrap().contains("x-1"));
 }
+
+/// A GET with the sandbox token through the app's own HTTP client, off the async runtime;
+/// `None` when nothing answers.
+fn arm_get(url: &str) -> Option<(u16, Value)> {
+    use gateway_studio_core::gateway::{Header, HeaderValue};
+    use gateway_studio_core::net::{HttpClient, HttpRequest, Limits, NetworkOptions};
+    let request = HttpRequest {
+        method: "GET".into(),
+        url: url.parse().unwrap(),
+        headers: vec![Header {
+            name: "Authorization".into(),
+            value: HeaderValue::Plain(format!(
+                "Bearer {}",
+                gateway_studio_sandbox::demo::DEMO_AZURE_TOKEN
+            )),
+        }],
+        body: None,
+    };
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let client = HttpClient::new(&NetworkOptions::default()).unwrap();
+            let response = client.send(request, Limits::default()).await.outcome.ok()?;
+            Some((
+                response.status,
+                serde_json::from_slice(&response.body).unwrap_or(Value::Null),
+            ))
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+#[test]
+fn choosing_the_sandbox_cloud_starts_the_emulators_and_seeds_one_draft_per_gateway() {
+    let h = harness();
+    let status = invoke(&h, &h.main, "cloud_status", json!({})).unwrap();
+    assert_eq!(status, json!({"cloud": "public", "sandbox": null}));
+
+    let status = invoke(&h, &h.main, "cloud_select", json!({"cloud": "sandbox"})).unwrap();
+    assert_eq!(status["cloud"], "sandbox");
+    let sandbox = &status["sandbox"];
+    assert_eq!(sandbox["project"], "sandbox-project");
+    let text = status.to_string();
+    for secret in [
+        gateway_studio_sandbox::demo::DEMO_API_KEY,
+        gateway_studio_sandbox::demo::DEMO_APIM_API_KEY,
+        gateway_studio_sandbox::demo::DEMO_AZURE_TOKEN,
+    ] {
+        assert!(!text.contains(secret), "no key or token goes to the window");
+    }
+
+    // The emulated ARM answers with the seeded subscription.
+    let arm = sandbox["armEndpoint"].as_str().unwrap();
+    let (code, subscriptions) =
+        arm_get(&format!("{arm}subscriptions?api-version=2022-12-01")).expect("ARM answers");
+    assert_eq!(code, 200, "{subscriptions}");
+    assert_eq!(
+        subscriptions["value"][0]["subscriptionId"],
+        gateway_studio_sandbox::demo::DEMO_SUBSCRIPTION_ID
+    );
+
+    // A draft per sample gateway, its demo key in the keyring (not in the draft).
+    let drafts = invoke(&h, &h.main, "connection_list", json!({})).unwrap();
+    let mut names: Vec<&str> = drafts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["sandbox-apim", "sandbox-openai"]);
+    for gateway in sandbox["gateways"].as_array().unwrap() {
+        let id = gateway["draftId"].as_str().expect("linked to its draft");
+        let draft = invoke(&h, &h.main, "connection_get", json!({"id": id})).unwrap();
+        assert_eq!(draft["storedSecrets"], json!(["apiKey"]));
+        assert_eq!(draft["connection"]["target"], gateway["target"]);
+    }
+
+    // Choosing it again neither restarts nor duplicates; the choice is remembered.
+    let again = invoke(&h, &h.main, "cloud_select", json!({"cloud": "sandbox"})).unwrap();
+    assert_eq!(again["sandbox"]["armEndpoint"], sandbox["armEndpoint"]);
+    let drafts = invoke(&h, &h.main, "connection_list", json!({})).unwrap();
+    assert_eq!(drafts.as_array().unwrap().len(), 2);
+    let settings = invoke(&h, &h.main, "settings_get", json!({})).unwrap();
+    assert_eq!(settings["cloud"], "sandbox");
+
+    // Another cloud stops the emulators and keeps the drafts.
+    let status = invoke(&h, &h.main, "cloud_select", json!({"cloud": "public"})).unwrap();
+    assert_eq!(status, json!({"cloud": "public", "sandbox": null}));
+    assert!(
+        arm_get(&format!("{arm}subscriptions?api-version=2022-12-01")).is_none(),
+        "the ARM emulator stopped"
+    );
+    let drafts = invoke(&h, &h.main, "connection_list", json!({})).unwrap();
+    assert_eq!(drafts.as_array().unwrap().len(), 2);
+}

@@ -7,3 +7,4 @@ mod checks;
 mod cli;
 mod connection_cli;
 mod ipc;
+mod sandbox_cli;
