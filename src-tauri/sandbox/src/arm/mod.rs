@@ -1,22 +1,22 @@
 //! Azure Resource Manager, as far as Gateway Studio uses it (byo-gateway.md §2, the ARM OpenAPI
-//! excerpt in `tests-data/spec/`): subscriptions, resource groups, Foundry accounts and projects,
-//! account- and project-level connections (list with filters and `nextLink` paging, get, put,
-//! patch, delete) and account deployments.
+//! excerpt in `core/tests-data/spec/`): subscriptions, resource groups, Foundry accounts and
+//! projects, account- and project-level connections (list with filters and `nextLink` paging,
+//! get, put, patch, delete) and account deployments.
 //!
 //! It answers the way ARM does: the same status codes, `{"error":{"code","message"}}` bodies
 //! with ARM's codes, `x-ms-request-id` / `x-ms-correlation-request-id` on every response, and it
 //! rejects what ARM rejects (a missing or wrong bearer token, a missing or unknown api-version,
 //! a connection name outside the spec's pattern, metadata values that are not strings,
 //! credentials that do not fit the auth type). The connection rules are read from the spec
-//! excerpt at start-up ([`spec`]); GET, list, PUT and PATCH never show a secret.
+//! excerpt at start-up (`spec`); GET, list, PUT and PATCH never show a secret.
 //!
-//! - [`routes`]: path splitting, the enforcement order, the read-only resources.
-//! - [`connections`]: the connection operations.
-//! - [`spec`]: what is taken from the OpenAPI excerpt.
-//! - [`validate`]: connection bodies, stored and shown properties, PATCH merging.
-//! - [`resources`]: the JSON shapes of each resource.
-//! - [`paging`]: `nextLink` / `$skipToken`.
-//! - [`errors`]: ARM's error codes and wording.
+//! - `routes`: path splitting, the enforcement order, the read-only resources.
+//! - `connections`: the connection operations.
+//! - `spec`: what is taken from the OpenAPI excerpt.
+//! - `validate`: connection bodies, stored and shown properties, PATCH merging.
+//! - `resources`: the JSON shapes of each resource.
+//! - `paging`: `nextLink` / `$skipToken`.
+//! - `errors`: ARM's error codes and wording.
 //!
 //! Faults (429 with `Retry-After`, 5xx, delays) come from the shared guard in front of every
 //! route ([`Route::Arm`](crate::Route::Arm)).
