@@ -1,17 +1,42 @@
 //! Azure Resource Manager, as far as Gateway Studio uses it (byo-gateway.md §2, the ARM OpenAPI
-//! excerpt in `tests-data/spec/`): subscriptions, resource groups, Foundry accounts and projects,
-//! account- and project-level connections (list with filters and `nextLink` paging, get, put,
-//! patch, delete) and account deployments.
+//! excerpt in `core/tests-data/spec/`): subscriptions, resource groups, Foundry accounts and
+//! projects, account- and project-level connections (list with filters and `nextLink` paging,
+//! get, put, patch, delete) and account deployments.
 //!
-//! IMPLEMENTATION IN PROGRESS (helper): the bodies below are filled in by the ARM emulator work.
+//! It answers the way ARM does: the same status codes, `{"error":{"code","message"}}` bodies
+//! with ARM's codes, `x-ms-request-id` / `x-ms-correlation-request-id` on every response, and it
+//! rejects what ARM rejects (a missing or wrong bearer token, a missing or unknown api-version,
+//! a connection name outside the spec's pattern, metadata values that are not strings,
+//! credentials that do not fit the auth type). The connection rules are read from the spec
+//! excerpt at start-up (`spec`); GET, list, PUT and PATCH never show a secret.
+//!
+//! - `routes`: path splitting, the enforcement order, the read-only resources.
+//! - `connections`: the connection operations.
+//! - `spec`: what is taken from the OpenAPI excerpt.
+//! - `validate`: connection bodies, stored and shown properties, PATCH merging.
+//! - `resources`: the JSON shapes of each resource.
+//! - `paging`: `nextLink` / `$skipToken`.
+//! - `errors`: ARM's error codes and wording.
+//!
+//! Faults (429 with `Retry-After`, 5xx, delays) come from the shared guard in front of every
+//! route ([`Route::Arm`](crate::Route::Arm)).
+
+mod connections;
+mod errors;
+mod paging;
+mod resources;
+mod routes;
+mod spec;
+mod validate;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use url::Url;
 
 use crate::faults::Faults;
-use crate::server::{RecordedRequest, Server};
+use crate::server::{self, RecordedRequest, Server};
 use crate::world::World;
 
 /// How the emulator pages and what it accepts.
@@ -45,8 +70,17 @@ pub async fn start_arm_on(
     world: World,
     options: ArmOptions,
 ) -> io::Result<RunningArm> {
-    let _ = (addr, &world, options);
-    todo!("ARM emulator")
+    // A spec the emulator cannot read is a build problem; say what is missing.
+    let spec = spec::ConnectionSpec::load()
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, format!("ARM spec: {err}")))?;
+    let state = Arc::new(routes::ArmState::new(
+        world.clone(),
+        spec,
+        options.page_size,
+    ));
+    let server = server::serve(addr, routes::server_spec(state.clone())).await?;
+    state.set_base_url(server.base_url().clone());
+    Ok(RunningArm { server, world })
 }
 
 impl RunningArm {

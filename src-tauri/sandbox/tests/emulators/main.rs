@@ -1,5 +1,10 @@
 //! The emulators over real HTTP on loopback, called the way the Agent Service calls gateways.
 
+mod arm;
+mod arm_connections;
+mod arm_examples;
+mod arm_spec;
+mod arm_support;
 mod azure_gateway;
 mod chat;
 mod common;
