@@ -121,7 +121,7 @@ impl World {
     }
 
     /// A connection a project can use: its own first, then its account's (account-level
-    /// connections are visible to every project of the account [I]). Looked up by account name
+    /// connections are visible to every project of the account, inferred). Looked up by account name
     /// alone, since account names are globally unique (they are DNS names).
     pub fn project_connection(
         &self,
