@@ -38,6 +38,10 @@ pub const RATE_LIMITED: &str = "rate_limit_exceeded";
 pub const GATEWAY_ERROR: &str = "gateway_error";
 pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
 
+/// What the service answers to the removed preview key (byo-gateway.md §7 row 10; the
+/// service's own words as reported in microsoft-foundry/new-foundry-portal#118).
+pub const AGENT_KEY_REMOVED: &str = "The 'agent' property is deprecated. Use 'agent_reference' instead: API version v1 takes {\"agent_reference\": {\"type\": \"agent_reference\", \"name\": …, \"version\": …}}.";
+
 /// What a handler answers when it cannot go on.
 pub(super) type Reply<T = Response> = Result<T, Response>;
 

@@ -13,7 +13,14 @@
 //!
 //! Every request needs `Authorization: Bearer <world token>` (401 otherwise, checked first).
 //!
-//! How a run fails, so the app's explanations can match it ([`errors`] has every code):
+//! How a run fails, so the app's explanations can match it ([`errors`] has every code). The
+//! reference only names `model not found` (§7 row 1) and "400 DeploymentNotFound" during an
+//! agent run (§7 rows 3, 9); statuses, codes and the gateway-failure rows are \[I\]:
+//! - resolution errors are 400s because the request is well formed but the agent cannot run
+//!   as configured; 404 stays for unknown agents, versions, conversations and responses;
+//! - a gateway failure is an error status, not `200` with `status: "failed"`, because the
+//!   SDKs raise on it (the user sees it at once) and a 429 can then keep its status and
+//!   `Retry-After`; 502/504 say "the upstream failed", not "your request did".
 //!
 //! | cause | HTTP | `error.code` |
 //! |---|---|---|
@@ -24,8 +31,10 @@
 //! | any other gateway failure (non-2xx, unreachable, not JSON, no `choices`, no token) | 502 | `gateway_error` |
 //!
 //! A streamed run (`stream: true`) reports a gateway failure as a `response.failed` event
-//! instead (the stream has started by then). Gateway messages quote the gateway's status and
-//! a short excerpt of its answer with every credential of the connection masked.
+//! instead (the stream has started by then), as the Responses API does. Gateway messages quote
+//! the gateway's status and a short excerpt of its answer with every credential of the
+//! connection masked. The service is called without streaming even for a streamed run \[?\]
+//! (see `runner`).
 
 // Handlers stop early with the service's error answer (`Result<_, Response>`): a cold path,
 // where the size of the `Err` (an axum `Response`) does not matter.
@@ -63,8 +72,8 @@ use crate::world::World;
 
 /// The only api-version the project routes accept (GA v1, byo-gateway.md §6.1).
 pub const API_VERSION: &str = "v1";
-/// How long one gateway call (token, discovery or chat) may take, body included [I].
-pub const GATEWAY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one gateway call (token, discovery or chat) may take, body included \[I\].
+pub const GATEWAY_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// What a missing or wrong bearer token gets (byo-gateway.md §7 row 12).
 pub const UNAUTHORIZED_MESSAGE: &str = "Unauthorized. Access token is missing, invalid, audience is incorrect (https://ai.azure.com/), or have expired.";
 
@@ -238,7 +247,9 @@ fn project_of(path: &str) -> Option<(&str, &str)> {
 }
 
 /// In front of every route, in the service's order [I]: the bearer token (401), the project
-/// (404), then for project routes `api-version=v1` (400).
+/// (404), then for project routes `api-version=v1` (400, worded as the service words it in
+/// Azure/azure-sdk-for-net#50120 and microsoft/agent-framework#5680). The 401 body's code
+/// `Unauthorized` is [I]; its message is §7 row 12's.
 async fn gate(State(service): State<Shared>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let openai = is_openai_path(&path);

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::agents::find_version;
 use super::conversations;
-use super::errors::{Reply, invalid_payload, json_object, ok, openai_not_found};
+use super::errors::{AGENT_KEY_REMOVED, Reply, invalid_payload, json_object, ok, openai_not_found};
 use super::items::{self, chat_messages, check_tool_outputs, has_prompt, normalize, user_message};
 use super::runner::{ChatReply, RunError, split_model};
 use super::store::StoredResponse;
@@ -23,10 +23,6 @@ use super::{Service, Shared, new_id, now, sse};
 
 /// Longest `agent_reference.name` (§6.3).
 const MAX_REFERENCE_NAME: usize = 256;
-
-/// What the service answers to the removed preview key (byo-gateway.md §7 row 10; the
-/// service's own words as reported in microsoft-foundry/new-foundry-portal#118).
-pub const AGENT_KEY_REMOVED: &str = "The 'agent' property is deprecated. Use 'agent_reference' instead: API version v1 takes {\"agent_reference\": {\"type\": \"agent_reference\", \"name\": …, \"version\": …}}.";
 
 /// One run: everything its response object says besides the output.
 pub(super) struct Run {

@@ -29,7 +29,7 @@ use gateway_studio_core::trace::Redactor;
 use serde_json::{Map, Value, json};
 
 use super::errors::{self, openai};
-use super::{GATEWAY_TIMEOUT, Service};
+use super::{GATEWAY_CALL_TIMEOUT, Service};
 
 /// What the form of a gateway model must be (§5).
 pub(super) const MODEL_FORM: &str = "<connection-name>/<deployment-name>";
@@ -141,7 +141,7 @@ pub(super) struct ChatReply {
 
 fn limits() -> Limits {
     Limits {
-        timeout: GATEWAY_TIMEOUT,
+        timeout: GATEWAY_CALL_TIMEOUT,
         max_body_bytes: DEFAULT_MAX_BODY_BYTES,
     }
 }

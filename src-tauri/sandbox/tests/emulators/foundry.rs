@@ -742,3 +742,29 @@ async fn conversations_hold_items() {
     .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
+
+#[tokio::test]
+async fn the_data_planes_own_faults_answer_in_azure_words() {
+    let world = world();
+    let foundry = start(&world).await;
+    foundry
+        .faults()
+        .on(gateway_studio_sandbox::Route::Foundry)
+        .next(1)
+        .rate_limit(4);
+    let reply = get(&foundry, "agents").await;
+    assert_eq!(reply.status, 429);
+    assert_eq!(reply.header("retry-after"), Some("4"));
+    assert_eq!(reply.json()["error"]["code"], "TooManyRequests");
+    assert!(reply.header("x-ms-request-id").is_some());
+    assert_eq!(get(&foundry, "agents").await.status, 200, "used up");
+    let recorded = foundry.requests();
+    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded[0].header("authorization"), Some(BEARER));
+    assert_eq!(
+        recorded[0].query_param("api-version").as_deref(),
+        Some("v1")
+    );
+    foundry.clear_requests();
+    assert!(foundry.requests().is_empty());
+}

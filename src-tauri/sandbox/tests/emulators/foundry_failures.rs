@@ -210,6 +210,7 @@ async fn the_request_body_is_checked_like_the_service_does() {
     let error = error_of(&reply);
     assert_eq!(error["code"], "invalid_payload");
     assert_eq!(error["param"], "agent");
+    assert_eq!(error["message"], errors::AGENT_KEY_REMOVED);
     says(&error, &["'agent'", "agent_reference"]);
 
     let cases = [
