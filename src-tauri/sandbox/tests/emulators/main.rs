@@ -9,5 +9,8 @@ mod azure_gateway;
 mod chat;
 mod common;
 mod faults;
+mod foundry;
+mod foundry_failures;
+mod foundry_runs;
 mod openai_gateway;
 mod token_endpoint;
