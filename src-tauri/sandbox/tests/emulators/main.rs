@@ -1,5 +1,6 @@
 //! The emulators over real HTTP on loopback, called the way the Agent Service calls gateways.
 
+mod agent_run;
 mod arm;
 mod arm_connections;
 mod arm_examples;
