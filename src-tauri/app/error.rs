@@ -44,7 +44,7 @@ pub enum AppError {
         message: String,
         details: InvalidFileDetails,
     },
-    /// The local sandbox could not start (a port refused, its drafts not saved).
+    /// The local sandbox could not start (a port refused).
     #[error("{message}")]
     Sandbox {
         message: String,
@@ -65,12 +65,10 @@ pub struct SandboxDetails {
 }
 
 impl AppError {
-    pub fn sandbox(message: String) -> Self {
+    pub fn sandbox(message: String, hint: &str) -> Self {
         AppError::Sandbox {
             message,
-            details: SandboxDetails {
-                hint: "Stop whatever holds the port (another Gateway Studio or `gateway-studio sandbox`), or choose the Sandbox again: it falls back to free ports.".into(),
-            },
+            details: SandboxDetails { hint: hint.into() },
         }
     }
 }

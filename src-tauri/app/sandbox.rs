@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use gateway_studio_core::drafts::Drafts;
+use gateway_studio_core::drafts::{DraftError, Drafts};
 use gateway_studio_core::net::NetworkOptions;
 use gateway_studio_sandbox::{
     RunningSandbox, SandboxInfo, SandboxOptions, SandboxPorts, start_sandbox,
@@ -24,6 +24,16 @@ pub struct SandboxService {
 struct Running {
     sandbox: RunningSandbox,
     view: SandboxView,
+}
+
+/// Why the sandbox is not running.
+#[derive(Debug)]
+pub enum SandboxError {
+    /// A server could not start (the message names the address).
+    Start(String),
+    /// The emulators ran but the sample drafts could not be saved (keyring, database); the
+    /// emulators were stopped again, so nothing half-seeded is left behind.
+    Seed(DraftError),
 }
 
 /// What the window shows about the running sandbox. No key or token: the drafts hold the
@@ -69,7 +79,7 @@ impl SandboxService {
         &self,
         network: NetworkOptions,
         drafts: &Drafts<'_>,
-    ) -> Result<SandboxView, String> {
+    ) -> Result<SandboxView, SandboxError> {
         let mut running = self.running.lock().await;
         if let Some(r) = running.as_ref() {
             return Ok(r.view.clone());
@@ -85,14 +95,20 @@ impl SandboxService {
                 tracing::info!(error = %e, "preferred sandbox ports busy; using free ports");
                 start_sandbox(options(SandboxPorts::default()))
                     .await
-                    .map_err(|e| format!("The sandbox could not start: {e}."))?
+                    .map_err(|e| {
+                        SandboxError::Start(format!("The sandbox could not start: {e}."))
+                    })?
             }
         };
         let mut view = view_of(sandbox.info());
         for body in sandbox.gateway_connections() {
-            let draft = drafts.seed(&body).await.map_err(|e| {
-                format!("The sandbox started, but its sample connections could not be saved: {e}")
-            })?;
+            let draft = match drafts.seed(&body).await {
+                Ok(draft) => draft,
+                Err(e) => {
+                    sandbox.shutdown().await;
+                    return Err(SandboxError::Seed(e));
+                }
+            };
             if let Some(gateway) = view
                 .gateways
                 .iter_mut()

@@ -7,7 +7,7 @@ use gateway_studio_core::azure::CloudId;
 use gateway_studio_core::settings::Settings;
 
 use crate::error::AppError;
-use crate::sandbox::SandboxView;
+use crate::sandbox::{SandboxError, SandboxView};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -41,15 +41,23 @@ pub async fn cloud_select(
     let store = state.store()?;
     let sandbox = if cloud == CloudId::Sandbox {
         let settings = Settings::load(store).await?;
-        let network = settings
-            .network
-            .network_options()
-            .map_err(AppError::sandbox)?;
-        let view = state
-            .sandbox
-            .start(network, &state.drafts()?)
-            .await
-            .map_err(AppError::sandbox)?;
+        let network = settings.network.network_options().map_err(|message| {
+            AppError::sandbox(
+                message,
+                "Fix or remove the CA bundle in Settings → Network.",
+            )
+        })?;
+        let view = match state.sandbox.start(network, &state.drafts()?).await {
+            Ok(view) => view,
+            Err(SandboxError::Start(message)) => {
+                return Err(AppError::sandbox(
+                    message,
+                    "Something else holds a loopback port the sandbox needs; try again (it falls back to free ports), or restart the app.",
+                ));
+            }
+            // A keyring or database problem keeps its own kind (and its own advice).
+            Err(SandboxError::Seed(e)) => return Err(e.into()),
+        };
         Some(view)
     } else {
         state.sandbox.stop().await;

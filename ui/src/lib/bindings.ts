@@ -84,7 +84,7 @@ export type AppError =
 { kind: "notFound"; message: string; details: NotFoundDetails } | 
 /**  A file or pasted text could not be read as what it should be. */
 { kind: "invalidFile"; message: string; details: InvalidFileDetails } | 
-/**  The local sandbox could not start (a port refused, its drafts not saved). */
+/**  The local sandbox could not start (a port refused). */
 { kind: "sandbox"; message: string; details: SandboxDetails } | 
 /**  An argument from the UI was rejected; `field` names it. */
 { kind: "invalidInput"; message: string; details: InvalidInputDetails };
