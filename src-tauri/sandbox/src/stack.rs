@@ -319,7 +319,7 @@ fn apim_connection(gateway: &RunningGateway) -> Value {
 }
 
 fn seed_world(seed: Seed, openai: &RunningGateway, apim: &RunningGateway) -> WorldData {
-    let now = "2026-01-01T00:00:00Z".to_string();
+    let now = crate::arm::resources::now();
     let stored = |name: &str, properties: Value| StoredConnection {
         name: name.to_string(),
         properties,

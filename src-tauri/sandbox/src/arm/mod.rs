@@ -24,7 +24,7 @@
 mod connections;
 mod errors;
 mod paging;
-mod resources;
+pub(crate) mod resources;
 mod routes;
 mod spec;
 mod validate;

@@ -144,7 +144,7 @@ pub(super) fn connection(
 }
 
 /// Now in RFC 3339 with ARM's seven fractional digits, e.g. `2026-05-01T10:00:00.1234567Z`.
-pub(super) fn now() -> String {
+pub(crate) fn now() -> String {
     let since = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
