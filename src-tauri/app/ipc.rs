@@ -116,14 +116,17 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<Settings, AppErr
     Ok(Settings::load(state.store()?).await?)
 }
 
-/// Saves the settings and returns what is now stored.
+/// Saves the settings (all but the cloud: see `cloud_select`) and returns what is now stored.
 #[tauri::command]
 #[specta::specta]
 pub async fn settings_set(
     state: State<'_, AppState>,
-    settings: Settings,
+    mut settings: Settings,
 ) -> Result<Settings, AppError> {
     let store = state.store()?;
+    // The cloud changes only through `cloud_select`, which also starts or stops the sandbox;
+    // a settings object the window loaded earlier must not switch it back.
+    settings.cloud = Settings::load(store).await?.cloud;
     settings.save(store).await?;
     Ok(Settings::load(store).await?)
 }

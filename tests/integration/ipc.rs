@@ -87,17 +87,18 @@ fn settings_are_saved_and_read_back() {
     let h = harness();
     assert_eq!(
         invoke(&h, &h.main, "settings_get", json!({})).unwrap(),
-        json!({"theme": "system", "network": {"caBundles": [], "checkTimeoutSecs": 30}})
+        json!({"theme": "system", "network": {"caBundles": [], "checkTimeoutSecs": 30}, "cloud": "public", "welcomed": false})
     );
     let saved = invoke(
         &h,
         &h.main,
         "settings_set",
-        json!({"settings": {"theme": "dark"}}),
+        json!({"settings": {"theme": "dark", "welcomed": true, "cloud": "sandbox"}}),
     )
     .unwrap();
-    // A settings object without `network` (an older UI) keeps the defaults.
-    let dark = json!({"theme": "dark", "network": {"caBundles": [], "checkTimeoutSecs": 30}});
+    // A settings object without `network` (an older UI) keeps the defaults; the cloud is
+    // not switched by a settings save (only `cloud_select` does that).
+    let dark = json!({"theme": "dark", "network": {"caBundles": [], "checkTimeoutSecs": 30}, "cloud": "public", "welcomed": true});
     assert_eq!(saved, dark);
     assert_eq!(
         invoke(&h, &h.main, "settings_get", json!({})).unwrap(),

@@ -9,7 +9,7 @@ export const commands = {
 	/**  Version, folders and database health, for the title bar and Settings. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
 	settingsGet: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_get")),
-	/**  Saves the settings and returns what is now stored. */
+	/**  Saves the settings (all but the cloud: see `cloud_select`) and returns what is now stored. */
 	settingsSet: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_set", { settings })),
 	/**
 	 *  Called once by the UI after its first frame; returns milliseconds since the process began.
