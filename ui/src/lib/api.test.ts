@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBackend, noBackend, READY_INFO, resetWindow, SCHEMA_TOO_NEW } from '../test/backend';
+import { fakeBackend, noBackend, READY_INFO, resetWindow, SCHEMA_TOO_NEW, settingsWith } from '../test/backend';
+import { SANDBOX_START_FAILED } from '../test/cloud';
 import {
   ApiError,
   appInfo,
+  cloudSelect,
+  cloudStatus,
   connectionExport,
   connectionImport,
   connectionInspect,
@@ -52,6 +55,27 @@ describe('checks', () => {
   });
 });
 
+describe('cloud', () => {
+  it('reads the cloud without starting the sandbox, and starts it when chosen', async () => {
+    const backend = fakeBackend({ settings: settingsWith({ cloud: 'sandbox' }) });
+    await expect(cloudStatus()).resolves.toEqual({ cloud: 'sandbox', sandbox: null });
+    const status = await cloudSelect('sandbox');
+    expect(backend.callsTo('cloud_select')[0].args).toEqual({ cloud: 'sandbox' });
+    expect(status.sandbox?.gateways.map((g) => g.name)).toEqual(['sandbox-openai', 'sandbox-apim']);
+    expect(status.sandbox?.gateways.every((g) => g.draftId !== null)).toBe(true);
+  });
+
+  it('hands a sandbox error over as data, and describes it with its hint', async () => {
+    fakeBackend({ cloud: { startFailures: [SANDBOX_START_FAILED] } });
+    const error = await failure(cloudSelect('sandbox'));
+    expect(error).toEqual(SANDBOX_START_FAILED);
+    const d = describeError(error);
+    expect(d.title).toBe('The sandbox could not start');
+    expect(d.body).toMatch(/^The ARM emulator on 127\.0\.0\.1:47110: address in use\./);
+    expect(d.body).toContain('falls back to free ports');
+  });
+});
+
 describe('calls', () => {
   it('unwraps a successful result', async () => {
     fakeBackend();
@@ -60,7 +84,7 @@ describe('calls', () => {
 
   it('passes settings through under the argument name the command expects', async () => {
     const backend = fakeBackend();
-    const settings = { theme: 'dark' as const, network: { caBundles: ['/etc/ca.pem'], checkTimeoutSecs: 45 } };
+    const settings = settingsWith({ theme: 'dark', network: { caBundles: ['/etc/ca.pem'], checkTimeoutSecs: 45 } });
     await expect(settingsSet(settings)).resolves.toEqual(settings);
     expect(backend.callsTo('settings_set')[0].args).toEqual({ settings });
   });

@@ -14,6 +14,8 @@ import type {
   CheckEvent_Deserialize,
   CheckEvent_Serialize,
   CheckOptions_Serialize,
+  CloudId,
+  CloudStatus_Serialize,
   ConnectionCategory,
   Connection_Deserialize,
   Connection_Serialize,
@@ -32,6 +34,12 @@ import type {
 } from './bindings';
 
 export type { AppError, AppInfo, Settings_Serialize as Settings, StorageStatus, Theme } from './bindings';
+export type {
+  CloudId,
+  CloudStatus_Serialize as CloudStatus,
+  SandboxGateway_Serialize as SandboxGateway,
+  SandboxView_Serialize as SandboxView,
+} from './bindings';
 export type {
   CheckEvent_Serialize as CheckEvent,
   CheckId,
@@ -86,7 +94,15 @@ export class ApiError extends Error {
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
-const APP_ERROR_KINDS: ReadonlySet<string> = new Set(['schemaTooNew', 'storage', 'keyring', 'notFound', 'invalidFile', 'invalidInput']);
+const APP_ERROR_KINDS: ReadonlySet<string> = new Set([
+  'schemaTooNew',
+  'storage',
+  'keyring',
+  'notFound',
+  'invalidFile',
+  'sandbox',
+  'invalidInput',
+]);
 
 function isAppError(value: unknown): value is AppError {
   return (
@@ -261,6 +277,25 @@ export function getExchange(id: string): Promise<TraceExchange_Serialize> {
   return unwrap(() => commands.traceExchangeGet(id));
 }
 
+// ---- cloud ---------------------------------------------------------------------------------
+
+/**
+ * The chosen cloud, and the sandbox while it runs. A stored Sandbox choice does not start by
+ * itself: after a restart `sandbox` is null until `cloudSelect('sandbox')` starts it again.
+ */
+export function cloudStatus(): Promise<CloudStatus_Serialize> {
+  return unwrap(() => commands.cloudStatus());
+}
+
+/**
+ * Chooses the cloud. The Sandbox starts its emulators and seeds a draft per sample gateway (a
+ * second call while it runs only answers its view); any other cloud stops them, drafts kept.
+ * On failure the previous choice stays.
+ */
+export function cloudSelect(cloud: CloudId): Promise<CloudStatus_Serialize> {
+  return unwrap(() => commands.cloudSelect(cloud));
+}
+
 // ---- closing the window ---------------------------------------------------------------------
 // Best effort: outside the desktop app (tests, a plain browser) there is no window to guard.
 
@@ -345,6 +380,12 @@ export function describeError(e: UiError): ErrorDescription {
       return {
         title: `This ${e.details.what || 'item'} no longer exists`,
         body: `${sentence(e.message)} It may have been deleted in another window.`,
+      };
+    case 'sandbox':
+      return {
+        title: 'The sandbox could not start',
+        // The backend's message may begin with the title's words; say them once.
+        body: `${sentence(e.message.replace(/^\s*the sandbox could not start\s*[:.-]?\s*/i, ''))} ${sentence(e.details.hint)}`.trim(),
       };
     case 'invalidInput':
       return {

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../shell/App.svelte';
 import { fakeBackend, fakeColorScheme, PATHS, READY_INFO, resetWindow, SCHEMA_TOO_NEW, settingsWith } from '../test/backend';
+import { SANDBOX_START_FAILED, SANDBOX_VIEW } from '../test/cloud';
 
 afterEach(resetWindow);
 
@@ -173,5 +174,117 @@ describe('Settings → Network', () => {
     const error = await screen.findByTestId('network-save-error');
     expect(error.textContent).toMatch(/Not saved/);
     expect(failing.callsTo('settings_set')).toHaveLength(1);
+  });
+});
+
+describe('Settings → Azure', () => {
+  const section = () => screen.getByTestId('settings-azure');
+  const cloudOption = (id: string) => section().querySelector(`[data-cloud-option="${id}"]`) as HTMLInputElement;
+  const checked = () => (section().querySelector('[data-cloud-option]:checked') as HTMLInputElement | null)?.value ?? null;
+
+  it('offers the four clouds as a radio group with the stored one checked', async () => {
+    fakeBackend({ settings: settingsWith({ cloud: 'china' }) });
+    openSettings();
+    const group = within(section()).getByRole('radiogroup', { name: 'Cloud' });
+    expect([...group.querySelectorAll('input[type="radio"]')].map((r) => (r as HTMLInputElement).value)).toEqual([
+      'public',
+      'usGovernment',
+      'china',
+      'sandbox',
+    ]);
+    expect(group.textContent).toContain('Azure US Government');
+    expect(group.textContent).toContain('Sandbox (local emulation)');
+    await waitFor(() => expect(checked()).toBe('china'));
+    // Signing in is not built: said once, here, where one would look for it.
+    expect(screen.getByTestId('sign-in-later').textContent).toMatch(/later version/);
+    expect(screen.queryByTestId('settings-sandbox')).toBeNull();
+  });
+
+  it('choosing a cloud goes through cloudSelect and is what the next start reads', async () => {
+    const backend = fakeBackend();
+    const view = openSettings();
+    await waitFor(() => expect(checked()).toBe('public'));
+    await fireEvent.click(cloudOption('usGovernment'));
+    await waitFor(() => expect(backend.settings().cloud).toBe('usGovernment'));
+    expect(backend.callsTo('cloud_select').map((c) => c.args)).toEqual([{ cloud: 'usGovernment' }]);
+    expect(backend.callsTo('settings_set')).toHaveLength(0);
+    expect(screen.getByTestId('sidebar-cloud').textContent).toContain('Azure US Gov');
+
+    view.unmount();
+    openSettings();
+    await waitFor(() => expect(checked()).toBe('usGovernment'));
+  });
+
+  it('choosing the Sandbox starts it, shows its details, and the Azure choice stops it again', async () => {
+    const backend = fakeBackend();
+    openSettings();
+    await waitFor(() => expect(checked()).toBe('public'));
+    const release = backend.cloud.hold();
+    await fireEvent.click(cloudOption('sandbox'));
+    await waitFor(() => expect(screen.getByTestId('cloud-sandbox-status').textContent).toMatch(/Starting/));
+    expect(screen.getByTestId('sandbox-banner').getAttribute('data-state')).toBe('starting');
+    expect(checked()).toBe('sandbox');
+
+    release();
+    await waitFor(() => expect(screen.getByTestId('cloud-sandbox-status').textContent).toMatch(/Running on this machine/));
+    const details = screen.getByTestId('settings-sandbox');
+    expect(details.textContent).toContain(SANDBOX_VIEW.armEndpoint);
+    expect(details.textContent).toContain(SANDBOX_VIEW.projectEndpoint);
+    expect(within(details).getAllByTestId('sandbox-gateway')).toHaveLength(2);
+    expect(screen.queryByTestId('sign-in-later')).toBeNull();
+
+    await fireEvent.click(cloudOption('public'));
+    await waitFor(() => expect(screen.queryByTestId('settings-sandbox')).toBeNull());
+    expect(screen.queryByTestId('sandbox-banner')).toBeNull();
+    expect(backend.cloud.running).toBe(false);
+    expect(backend.connections.drafts.size).toBe(2);
+  });
+
+  it('sends quick changes one at a time and ends on the last one', async () => {
+    const backend = fakeBackend();
+    openSettings();
+    await waitFor(() => expect(checked()).toBe('public'));
+    const release = backend.cloud.hold();
+    await fireEvent.click(cloudOption('sandbox'));
+    await fireEvent.click(cloudOption('china'));
+    await fireEvent.click(cloudOption('usGovernment'));
+    expect(backend.callsTo('cloud_select')).toHaveLength(1);
+    release();
+    await waitFor(() => expect(backend.settings().cloud).toBe('usGovernment'));
+    expect(backend.callsTo('cloud_select').map((c) => (c.args as { cloud: string }).cloud)).toEqual(['sandbox', 'usGovernment']);
+    expect(checked()).toBe('usGovernment');
+    expect(backend.cloud.running).toBe(false);
+  });
+
+  it('a sandbox that cannot start: the previous choice stays, with the message, the hint and a retry', async () => {
+    const backend = fakeBackend({ cloud: { startFailures: [SANDBOX_START_FAILED] } });
+    openSettings();
+    await waitFor(() => expect(checked()).toBe('public'));
+    await fireEvent.click(cloudOption('sandbox'));
+    const error = await screen.findByTestId('cloud-error');
+    expect(error.textContent).toMatch(/The sandbox could not start/);
+    expect(error.textContent).toMatch(/falls back to free ports/);
+    await waitFor(() => expect(checked()).toBe('public'));
+    expect(backend.settings().cloud).toBe('public');
+
+    await fireEvent.click(screen.getByTestId('cloud-retry'));
+    await waitFor(() => expect(checked()).toBe('sandbox'));
+    await waitFor(() => expect(screen.queryByTestId('cloud-error')).toBeNull());
+    expect(screen.getByTestId('sandbox-banner').getAttribute('data-state')).toBe('running');
+  });
+
+  it('the sidebar names the cloud and leads here', async () => {
+    fakeBackend({ settings: settingsWith({ cloud: 'sandbox' }), cloud: { running: true } });
+    window.history.replaceState(null, '', '/#/history');
+    render(App);
+    const chip = await screen.findByTestId('sidebar-cloud');
+    await waitFor(() => expect(chip.getAttribute('data-state')).toBe('running'));
+    expect(chip.textContent).toContain('Sandbox');
+    expect(chip.getAttribute('href')).toBe('#/settings');
+    await fireEvent.click(chip);
+    window.location.hash = '#/settings';
+    await waitFor(() => expect(document.querySelector('[data-page]')?.getAttribute('data-page')).toBe('settings'));
+    // Settings opens at the cloud choice.
+    await waitFor(() => expect((document.activeElement as HTMLInputElement | null)?.dataset.cloudOption).toBe('sandbox'));
   });
 });

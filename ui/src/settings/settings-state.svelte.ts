@@ -3,8 +3,9 @@
 // fails the choice still applies to this session and the error is kept for the Settings page to
 // show. Network settings only matter to the backend, so they count once saved.
 //
-// The backend stores the settings as one object: every save sends the network settings as last
-// read, so saving a theme never resets them.
+// The backend stores the settings as one object and fills what a save leaves out with defaults:
+// every save sends the whole object as last read, so saving a theme never resets the network
+// settings or brings the first-run screen back. (The cloud is only changed by `cloudSelect`.)
 //
 // The last choice is also remembered in localStorage, only as a hint for the next start-up: it
 // is applied before the backend answers, so a dark-theme user does not see a light flash.
@@ -50,10 +51,14 @@ export class SettingsState {
   saving = $state(false);
   /** Null until read from the backend. */
   network = $state<NetworkSettings | null>(null);
+  /** The first-run screen was answered; null until read (or when reading failed). */
+  welcomed = $state<boolean | null>(null);
   networkError = $state<UiError | null>(null);
   networkSaving = $state(false);
 
   #saveSeq = 0;
+  /** The settings as last read or saved: what every save starts from. */
+  #stored: Settings | null = null;
 
   constructor() {
     this.resolved = applyTheme(this.theme);
@@ -70,7 +75,7 @@ export class SettingsState {
     try {
       const settings = await settingsGet();
       this.loadError = null;
-      this.network = settings.network;
+      this.#keep(settings);
       this.#apply(settings.theme);
     } catch (failure) {
       this.loadError = toUiError(failure);
@@ -83,10 +88,10 @@ export class SettingsState {
     const seq = ++this.#saveSeq;
     this.saving = true;
     try {
-      const saved = await settingsSet({ theme: choice, network: $state.snapshot(await this.#network()) });
+      const saved = await settingsSet({ ...(await this.#read()), theme: choice });
       if (seq !== this.#saveSeq) return; // a newer choice is on its way
       this.saveError = null;
-      this.network = saved.network;
+      this.#keep(saved);
       this.#apply(saved.theme);
     } catch (failure) {
       if (seq !== this.#saveSeq) return;
@@ -100,8 +105,8 @@ export class SettingsState {
   async setNetwork(network: NetworkSettings): Promise<boolean> {
     this.networkSaving = true;
     try {
-      const saved: Settings = await settingsSet({ theme: this.theme, network: $state.snapshot(network) });
-      this.network = saved.network;
+      const saved = await settingsSet({ ...(await this.#read()), theme: this.theme, network: $state.snapshot(network) });
+      this.#keep(saved);
       this.networkError = null;
       return true;
     } catch (failure) {
@@ -112,12 +117,30 @@ export class SettingsState {
     }
   }
 
-  /** The stored network settings, read first if they never were (never guessed: a save would lose them). */
-  async #network(): Promise<NetworkSettings> {
-    if (this.network) return this.network;
-    const settings = await settingsGet();
+  /**
+   * Records that the first-run screen was answered; true when saved. It counts for this session
+   * even when saving fails (the screen does not come back until the next start).
+   */
+  async markWelcomed(): Promise<boolean> {
+    this.welcomed = true;
+    try {
+      this.#keep(await settingsSet({ ...(await this.#read()), theme: this.theme, welcomed: true }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored settings, read first if they never were (never guessed: a save would lose them). */
+  async #read(): Promise<Settings> {
+    if (!this.#stored) this.#keep(await settingsGet());
+    return $state.snapshot(this.#stored!) as Settings;
+  }
+
+  #keep(settings: Settings): void {
+    this.#stored = settings;
     this.network = settings.network;
-    return settings.network;
+    this.welcomed = settings.welcomed;
   }
 
   #apply(choice: Theme): void {

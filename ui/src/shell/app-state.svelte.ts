@@ -30,7 +30,9 @@ export class AppState {
   /** For Checks: the draft to select. */
   checksDraftId = $state<string | null>(null);
   /** For Settings: the section to bring into view. */
-  settingsSection = $state<'network' | null>(null);
+  settingsSection = $state<'network' | 'azure' | null>(null);
+  /** For Connections: start an import or a new connection (the first-run screen's choices). */
+  connectionsIntent = $state<'import' | 'new' | null>(null);
   /** The Checks page's last run: it keeps listening while the page is away and shows again on return. */
   lastCheckRun = $state.raw<CheckRun | null>(null);
 

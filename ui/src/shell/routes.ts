@@ -46,7 +46,7 @@ export const PAGES: readonly PageMeta[] = [
   {
     id: 'settings',
     title: 'Settings',
-    subtitle: 'Appearance, network, where your data lives, and version.',
+    subtitle: 'Cloud, appearance, network, where your data lives, and version.',
     icon: 'settings',
   },
 ];

@@ -4,6 +4,7 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { AppError, AppInfo, Settings } from '../lib/api';
 import { FakeChecks, type ChecksOptions } from './checks';
+import { FakeCloud, type CloudOptions } from './cloud';
 import { FakeConnections, type ConnectionOptions } from './connections';
 
 export const PATHS = {
@@ -24,13 +25,29 @@ export const SCHEMA_TOO_NEW = {
   details: { path: PATHS.databasePath, found: 7, supported: 3 },
 } satisfies AppError;
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', network: { caBundles: [], checkTimeoutSecs: 30 } };
+/** What the backend stores on a fresh install: the first-run screen is still to come. */
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  network: { caBundles: [], checkTimeoutSecs: 30 },
+  cloud: 'public',
+  welcomed: false,
+};
 
-/** Settings with the defaults for what `patch` leaves out. */
-export function settingsWith(patch: { theme?: Settings['theme']; network?: Partial<Settings['network']> }): Settings {
+/**
+ * Settings with the defaults for what `patch` leaves out, as a returning user has them: the
+ * first-run screen was answered. Pass `welcomed: false` (or DEFAULT_SETTINGS) for a first run.
+ */
+export function settingsWith(patch: {
+  theme?: Settings['theme'];
+  network?: Partial<Settings['network']>;
+  cloud?: Settings['cloud'];
+  welcomed?: boolean;
+}): Settings {
   return {
     theme: patch.theme ?? DEFAULT_SETTINGS.theme,
     network: { ...DEFAULT_SETTINGS.network, ...patch.network },
+    cloud: patch.cloud ?? DEFAULT_SETTINGS.cloud,
+    welcomed: patch.welcomed ?? true,
   };
 }
 
@@ -43,11 +60,16 @@ export type FakeBackend = {
   connections: FakeConnections;
   /** Check runs and exchanges; `checks.emit(...)` scripts the run in progress. */
   checks: FakeChecks;
+  /** The cloud choice and the sandbox; `cloud.hold()` keeps the next start waiting. */
+  cloud: FakeCloud;
+  /** The settings as stored now. */
+  settings(): Settings;
 };
 
 /**
- * Installs a backend. `appInfo` and `settings` say what it answers; an AppError given as
- * `settingsError` is what settings_get/settings_set fail with.
+ * Installs a backend. `appInfo` and `settings` say what it answers (by default a returning
+ * user's settings: `settingsWith({})`); an AppError given as `settingsError` is what
+ * settings_get/settings_set fail with.
  */
 export function fakeBackend(
   options: {
@@ -57,12 +79,18 @@ export function fakeBackend(
     reject?: Record<string, string>;
     connections?: ConnectionOptions;
     checks?: ChecksOptions;
+    cloud?: CloudOptions;
   } = {},
 ): FakeBackend {
   const calls: Call[] = [];
   const connections = new FakeConnections(options.connections);
   const checks = new FakeChecks(options.checks);
-  let settings: Settings = structuredClone(options.settings ?? DEFAULT_SETTINGS);
+  let settings: Settings = structuredClone(options.settings ?? settingsWith({}));
+  const cloud = new FakeCloud(
+    { get: () => settings, set: (next) => (settings = next) },
+    connections,
+    options.cloud,
+  );
   mockIPC((cmd, args) => {
     calls.push({ cmd, args });
     const rejection = options.reject?.[cmd];
@@ -73,10 +101,19 @@ export function fakeBackend(
       case 'settings_get':
         if (options.settingsError) throw options.settingsError;
         return JSON.parse(JSON.stringify(settings));
-      case 'settings_set':
+      case 'settings_set': {
         if (options.settingsError) throw options.settingsError;
-        settings = JSON.parse(JSON.stringify((args as { settings: Settings }).settings));
+        // Like the backend: what is left out takes its default, and the cloud is not changed here.
+        const sent = (args as { settings: Partial<Settings> }).settings;
+        settings = JSON.parse(
+          JSON.stringify({ ...DEFAULT_SETTINGS, ...sent, network: { ...DEFAULT_SETTINGS.network, ...sent.network }, cloud: settings.cloud }),
+        );
         return JSON.parse(JSON.stringify(settings));
+      }
+      case 'cloud_status':
+      case 'cloud_select':
+        if (options.settingsError) throw options.settingsError;
+        return cloud.handle(cmd, args as Record<string, unknown>);
       case 'report_first_paint':
         return 42.5;
       case 'window_set_unsaved':
@@ -89,7 +126,14 @@ export function fakeBackend(
         throw `Command ${cmd} not found`;
     }
   });
-  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd), connections, checks };
+  return {
+    calls,
+    callsTo: (cmd) => calls.filter((c) => c.cmd === cmd),
+    connections,
+    checks,
+    cloud,
+    settings: () => structuredClone(settings),
+  };
 }
 
 /** No backend at all, as in a plain browser. */
