@@ -16,7 +16,6 @@ use url::Url;
 use super::paths::PathNames;
 use crate::azure::credential::CredentialError;
 use crate::net::{Failure, FailureKind, Phase, Response};
-use crate::trace::Redactor;
 
 /// ARM's error answer, read and redacted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,8 +39,8 @@ pub struct ArmAnswer {
 
 impl ArmAnswer {
     /// Reads `{"error":{"code","message","target","details"}}` (or the same keys at the top,
-    /// as some providers write them) and the id headers.
-    pub(super) fn read(response: &Response, redactor: &Redactor) -> Self {
+    /// as some providers write them) and the id headers; every text goes through `mask`.
+    pub(super) fn read(response: &Response, mask: &dyn Fn(&str) -> String) -> Self {
         let json: Option<Value> = serde_json::from_slice(&response.body).ok();
         let error = json
             .as_ref()
@@ -50,12 +49,12 @@ impl ArmAnswer {
             error
                 .and_then(|e| e.get(key))
                 .and_then(Value::as_str)
-                .map(|text| one_line(&redactor.text(text)))
+                .map(|text| one_line(&mask(text)))
         };
         let mut message = field("message");
         if message.is_none() && !response.body.is_empty() {
             let text = String::from_utf8_lossy(&response.body);
-            message = Some(excerpt(&redactor.text(&text)));
+            message = Some(excerpt(&mask(&text)));
         }
         let details = error
             .and_then(|e| e.get("details"))
@@ -66,12 +65,12 @@ impl ArmAnswer {
                     .filter_map(|d| {
                         let code = d.get("code").and_then(Value::as_str).unwrap_or_default();
                         let message = d.get("message").and_then(Value::as_str)?;
-                        Some(one_line(&redactor.text(&format!("{code}: {message}"))))
+                        Some(one_line(&mask(&format!("{code}: {message}"))))
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let header = |name: &str| response.header(name).map(|v| redactor.text(v.trim()));
+        let header = |name: &str| response.header(name).map(|v| mask(v.trim()));
         Self {
             status: response.status,
             code: field("code"),
@@ -83,7 +82,7 @@ impl ArmAnswer {
             auth_challenge: response
                 .header("www-authenticate")
                 .and_then(|v| quoted_after(v, "error_description=\""))
-                .map(|v| redactor.text(&v)),
+                .map(|v| mask(&v)),
         }
     }
 

@@ -150,7 +150,56 @@ struct Call<'a> {
     method: &'static str,
     body: Option<&'a [u8]>,
     redactor: Redactor,
+    /// The same secrets, for [`Call::mask`].
+    secrets: Vec<Sensitive<String>>,
     correlation_id: String,
+}
+
+impl Call<'_> {
+    fn add_secret(&mut self, secret: Sensitive<String>) {
+        self.redactor.add_secret(&secret);
+        self.secrets.push(secret);
+    }
+
+    /// `text` (from ARM, or about its answer) with every secret in play masked, whole or cut
+    /// short: ARM quotes request values in its messages, sometimes shortened with `...`.
+    fn mask(&self, text: &str) -> String {
+        let mut text = self.redactor.text(text);
+        for secret in &self.secrets {
+            text = mask_prefixes(&text, secret.expose());
+        }
+        text
+    }
+}
+
+/// The shortest start of a secret masked when it appears cut short: long enough that a name
+/// sharing a few leading characters with a key (`sandbox-foundry`, `sandbox-key-…`) is left
+/// alone, short enough that what is left of a cut key is no help.
+const MASKED_PREFIX: usize = 16;
+
+/// Every run of `text` that starts with the first [`MASKED_PREFIX`] characters of `secret` and
+/// goes on as `secret` does, replaced by `<redacted>`.
+fn mask_prefixes(text: &str, secret: &str) -> String {
+    let Some((head_end, _)) = secret.char_indices().nth(MASKED_PREFIX) else {
+        return text.to_string();
+    };
+    let head = &secret[..head_end];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let shared: usize = tail
+            .chars()
+            .zip(secret.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        out.push_str(crate::secrets::REDACTED);
+        rest = &tail[shared..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl ArmClient {
@@ -412,19 +461,18 @@ impl ArmClient {
     }
 
     fn call<'a>(&self, label: String, method: &'static str, body: Option<&'a [u8]>) -> Call<'a> {
-        let mut redactor = Redactor::new();
-        if let Some(body) = body {
-            for secret in body_secrets(body) {
-                redactor.add_secret(&secret);
-            }
-        }
-        Call {
+        let mut call = Call {
             label,
             method,
             body,
-            redactor,
+            redactor: Redactor::new(),
+            secrets: Vec::new(),
             correlation_id: uuid::Uuid::new_v4().to_string(),
+        };
+        for secret in body.map(body_secrets).unwrap_or_default() {
+            call.add_secret(secret);
         }
+        call
     }
 
     /// `future`, unless the cancellation token fires first.
@@ -460,7 +508,7 @@ impl ArmClient {
                     credential: self.tokens.describe(),
                     source,
                 })?;
-            call.redactor.add_secret(&token);
+            call.add_secret(token.clone());
             let request = self.request(call, url, &token);
             let exchange = self
                 .unless_cancelled(self.http.send(request, self.options.limits))
@@ -481,7 +529,7 @@ impl ArmClient {
                 Ok(response) => response,
                 Err(failure) => {
                     let mut failure = failure;
-                    failure.message = call.redactor.text(&failure.message);
+                    failure.message = call.mask(&failure.message);
                     return Err(ArmError::Network {
                         method: call.method,
                         url: url.to_string(),
@@ -506,7 +554,7 @@ impl ArmClient {
                 return Err(ArmError::Throttled {
                     method: call.method,
                     url: url.to_string(),
-                    answer: Box::new(ArmAnswer::read(&response, &call.redactor)),
+                    answer: Box::new(ArmAnswer::read(&response, &|t| call.mask(t))),
                     attempts,
                     retry_after: asked,
                     waited,
@@ -548,7 +596,7 @@ impl ArmClient {
 
     /// The error for an answer that is not a success.
     fn failed(&self, call: &Call<'_>, url: &Url, response: &Response) -> ArmError {
-        let answer = ArmAnswer::read(response, &call.redactor);
+        let answer = ArmAnswer::read(response, &|t| call.mask(t));
         ArmError::Status {
             method: call.method,
             url: url.to_string(),
@@ -573,7 +621,7 @@ impl ArmClient {
             method: call.method,
             url: url.to_string(),
             status,
-            problem: call.redactor.text(&problem),
+            problem: call.mask(&problem),
             correlation_id: header("x-ms-correlation-request-id")
                 .or_else(|| Some(call.correlation_id.clone())),
         }
@@ -589,7 +637,7 @@ impl ArmClient {
             Ok(json) => Ok((response.status, json)),
             Err(_) => {
                 let text = String::from_utf8_lossy(&response.body);
-                let mut shown = error::excerpt(&call.redactor.text(&text));
+                let mut shown = error::excerpt(&call.mask(&text));
                 if response.body.is_empty() {
                     shown = "(an empty body)".to_string();
                 } else if response.truncated {

@@ -126,7 +126,7 @@ fn an_answer_is_read_with_ids_field_and_secrets_masked() {
         "www-authenticate".into(),
         "Bearer authorization_uri=\"x\", error=\"invalid_token\", error_description=\"The access token is invalid.\"".into(),
     ));
-    let answer = ArmAnswer::read(&r, &redactor);
+    let answer = ArmAnswer::read(&r, &|t| redactor.text(t));
     assert_eq!(answer.code.as_deref(), Some("ValidationError"));
     assert_eq!(answer.request_id.as_deref(), Some("req-1"));
     assert_eq!(answer.correlation_id.as_deref(), Some("corr-1"));
@@ -145,17 +145,17 @@ fn an_answer_is_read_with_ids_field_and_secrets_masked() {
         &[],
         r#"{"error":{"code":"BadRequest","message":"m","target":"properties.target","details":[{"code":"D","message":"why"}]}}"#,
     );
-    let answer = ArmAnswer::read(&r, &Redactor::new());
+    let answer = ArmAnswer::read(&r, &|t| t.to_string());
     assert_eq!(answer.field().as_deref(), Some("properties.target"));
     assert_eq!(answer.details, vec!["D: why".to_string()]);
     let r = response(409, &[], r#"{"code":"Conflict","message":"busy"}"#);
     assert_eq!(
-        ArmAnswer::read(&r, &Redactor::new()).code.as_deref(),
+        ArmAnswer::read(&r, &|t| t.to_string()).code.as_deref(),
         Some("Conflict")
     );
     // Not JSON: the start of the body is the message.
     let r = response(502, &[], "<html>\n<body>Bad   gateway</body></html>");
-    let answer = ArmAnswer::read(&r, &Redactor::new());
+    let answer = ArmAnswer::read(&r, &|t| t.to_string());
     assert_eq!(answer.code, None);
     assert_eq!(
         answer.message.as_deref(),
@@ -548,4 +548,24 @@ fn next_links_stay_on_the_endpoint_origin() {
             other => panic!("{foreign}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn secrets_cut_short_in_a_message_are_masked_too() {
+    let secret = "sandbox-key-0123456789abcdef0123456789abcdef0123456789";
+    let text = format!("got {{\"key\":\"{}...", &secret[..30]);
+    let masked = mask_prefixes(&text, secret);
+    assert_eq!(masked, "got {\"key\":\"<redacted>...");
+    // Whole, twice, and nothing else touched.
+    assert_eq!(
+        mask_prefixes(&format!("a {secret} b {secret}"), secret),
+        "a <redacted> b <redacted>"
+    );
+    // A name sharing the first characters is not a secret.
+    assert_eq!(
+        mask_prefixes("account sandbox-key-012 here", secret),
+        "account sandbox-key-012 here"
+    );
+    // Short secrets are left to the whole-value redaction.
+    assert_eq!(mask_prefixes("abc", "abc"), "abc");
 }
