@@ -706,7 +706,7 @@ fn status_hint(
                     .or_else(|| url.path_segments().and_then(|mut s| s.next_back()).map(str::to_string))
                     .unwrap_or_default();
                 format!(
-                    "Rename `{name}`: connection names are 3 to 33 letters, digits, `_` or `-`, starting with a letter or digit. ARM said: {arm_said}"
+                    "Rename `{name}`: connection names are 3 to 33 letters, digits, `_` or `-`, starting with a letter or digit."
                 )
             } else if ["MissingApiVersionParameter", "InvalidApiVersionParameter", "NoRegisteredProviderFound"]
                 .iter()

@@ -227,7 +227,8 @@ impl ArmClient {
         self
     }
 
-    /// Hands every exchange to `observer` (to record it in the trace).
+    /// Hands every exchange to `observer` (to record it in the trace), failed ones and retries
+    /// included. Replaces an observer set before.
     pub fn with_observer(mut self, observer: ExchangeObserver) -> Self {
         self.observer = Some(observer);
         self
