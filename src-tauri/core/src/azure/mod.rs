@@ -6,5 +6,6 @@ pub mod arm;
 mod cloud;
 mod credential;
 
+pub use arm::{ArmClient, ArmClientOptions, ArmError};
 pub use cloud::{CloudEndpoints, CloudId};
 pub use credential::{CredentialError, StaticToken, TokenFuture, TokenSource};
