@@ -1,6 +1,11 @@
-//! Azure: the clouds the app can work against and their endpoints (byo-gateway.md §9).
-//! `azure_identity` no longer carries ARM endpoints, so the table lives here.
+//! Azure: the clouds the app can work against and their endpoints (byo-gateway.md §9), where
+//! bearer tokens come from ([`TokenSource`]), and the ARM client ([`arm`]). `azure_identity` no
+//! longer carries ARM endpoints, so the cloud table lives here.
 
+pub mod arm;
 mod cloud;
+mod credential;
 
+pub use arm::{ArmClient, ArmClientOptions, ArmError};
 pub use cloud::{CloudEndpoints, CloudId};
+pub use credential::{CredentialError, StaticToken, TokenFuture, TokenSource};

@@ -1,0 +1,181 @@
+//! Where Azure clients get their bearer tokens: the [`TokenSource`] trait, asked for one token
+//! per scope (`https://management.azure.com/.default` for ARM), and [`StaticToken`], a token
+//! handed to the app as it is (the sandbox's token, or `--access-token-env VAR` in a pipeline).
+//! The `azure_identity` credentials (Azure CLI, service principal, developer tools) implement
+//! the same trait, so the ARM client never knows which one it has.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::secrets::Sensitive;
+
+/// The future a [`TokenSource`] returns: boxed so the trait can be used as `Arc<dyn …>`.
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Sensitive<String>, CredentialError>> + Send + 'a>>;
+
+/// Something that hands out bearer tokens. Implementations cache as they see fit; the client
+/// asks before every request, so a refreshed token is used as soon as there is one.
+pub trait TokenSource: Send + Sync {
+    /// A bearer token (without the `Bearer ` prefix) for `scope`, e.g.
+    /// `https://management.azure.com/.default`.
+    fn token<'a>(&'a self, scope: &'a str) -> TokenFuture<'a>;
+
+    /// Where the token comes from, for messages: "the access token in $ARM_TOKEN",
+    /// "Azure CLI (alice@contoso.com, tenant …)".
+    fn describe(&self) -> String {
+        "the access token".to_string()
+    }
+
+    /// What to do when the service rejects this source's token (401): the command or setting
+    /// that gets a fresh one.
+    fn when_rejected(&self) -> String {
+        "Sign in again to get a fresh token.".to_string()
+    }
+}
+
+/// Why no token could be had. Every message names the source and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    #[error(
+        "the environment variable {var} is not set. Set it to an ARM access token, e.g. `export {var}=$(az account get-access-token --resource https://management.azure.com --query accessToken -o tsv)`"
+    )]
+    EnvVarMissing { var: String },
+    #[error(
+        "the environment variable {var} is set but empty (or not UTF-8). Put an ARM access token in it, e.g. from `az account get-access-token --resource https://management.azure.com --query accessToken -o tsv`"
+    )]
+    EnvVarEmpty { var: String },
+    #[error("the access token given is empty: give the bearer token itself (without `Bearer `)")]
+    Empty,
+    /// A credential could not produce a token (the `azure_identity` sources report here).
+    #[error("{credential} could not get a token for {scope}: {reason}. {fix}")]
+    Unavailable {
+        credential: String,
+        scope: String,
+        reason: String,
+        fix: String,
+    },
+}
+
+impl CredentialError {
+    /// A stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EnvVarMissing { .. } => "token-env-missing",
+            Self::EnvVarEmpty { .. } => "token-env-empty",
+            Self::Empty => "token-empty",
+            Self::Unavailable { .. } => "credential-unavailable",
+        }
+    }
+}
+
+/// One token for every scope, as given: the sandbox's token, or a pipeline's
+/// (`--access-token-env VAR`). It never refreshes; when it expires, ARM answers 401 and the
+/// hint says to get a new one.
+#[derive(Debug, Clone)]
+pub struct StaticToken {
+    token: Sensitive<String>,
+    /// `Some(VAR)` when read from the environment, for messages.
+    from_env: Option<String>,
+}
+
+impl StaticToken {
+    /// `token` is the bearer token; a pasted `Bearer ` prefix and surrounding whitespace (a
+    /// trailing newline from a file or `$(…)`) are removed.
+    pub fn new(token: Sensitive<String>) -> Result<Self, CredentialError> {
+        let bare = bare_token(token.expose());
+        if bare.is_empty() {
+            return Err(CredentialError::Empty);
+        }
+        Ok(Self {
+            token: Sensitive::new(bare.to_string()),
+            from_env: None,
+        })
+    }
+
+    /// The token in environment variable `var`.
+    pub fn from_env(var: &str) -> Result<Self, CredentialError> {
+        let value = match std::env::var(var) {
+            Ok(value) => value,
+            Err(std::env::VarError::NotPresent) => {
+                return Err(CredentialError::EnvVarMissing {
+                    var: var.to_string(),
+                });
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(CredentialError::EnvVarEmpty {
+                    var: var.to_string(),
+                });
+            }
+        };
+        let mut token =
+            Self::new(Sensitive::new(value)).map_err(|_| CredentialError::EnvVarEmpty {
+                var: var.to_string(),
+            })?;
+        token.from_env = Some(var.to_string());
+        Ok(token)
+    }
+}
+
+/// The token without surrounding whitespace or a pasted `Bearer ` scheme.
+fn bare_token(text: &str) -> &str {
+    let text = text.trim();
+    match text.split_once(char::is_whitespace) {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        None if text.eq_ignore_ascii_case("bearer") => "",
+        _ => text,
+    }
+}
+
+impl TokenSource for StaticToken {
+    fn token<'a>(&'a self, _scope: &'a str) -> TokenFuture<'a> {
+        let token = self.token.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn describe(&self) -> String {
+        match &self.from_env {
+            Some(var) => format!("the access token in ${var}"),
+            None => "the access token given".to_string(),
+        }
+    }
+
+    fn when_rejected(&self) -> String {
+        let target = match &self.from_env {
+            Some(var) => format!("put it in ${var}"),
+            None => "give it again".to_string(),
+        };
+        format!(
+            "Get a fresh ARM token (`az account get-access-token --resource https://management.azure.com --query accessToken -o tsv`, for the tenant of the subscription) and {target}; for a running `gateway-studio sandbox`, use the token its JSON line prints."
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn static_token_is_trimmed_and_the_same_for_every_scope() {
+        let token = StaticToken::new(Sensitive::new("  Bearer abc.def \n".into())).unwrap();
+        for scope in [
+            "https://management.azure.com/.default",
+            "https://ai.azure.com/.default",
+        ] {
+            assert_eq!(token.token(scope).await.unwrap().expose(), "abc.def");
+        }
+        assert_eq!(format!("{token:?}").matches("abc.def").count(), 0);
+        assert_eq!(
+            StaticToken::new(Sensitive::new(" Bearer ".into())).unwrap_err(),
+            CredentialError::Empty
+        );
+    }
+
+    #[test]
+    fn a_missing_variable_is_named_with_the_fix() {
+        let var = "GATEWAY_STUDIO_TEST_TOKEN_THAT_IS_NEVER_SET";
+        let err = StaticToken::from_env(var).unwrap_err();
+        assert_eq!(err.code(), "token-env-missing");
+        let text = err.to_string();
+        assert!(text.contains(var) && text.contains("az account get-access-token"));
+    }
+}
