@@ -32,7 +32,7 @@ export const CLOUDS: readonly CloudOption[] = [
     id: 'sandbox',
     label: 'Sandbox (local emulation)',
     short: 'Sandbox',
-    description: 'Emulated Resource Manager, Foundry Agent Service and two sample gateways, on this machine.',
+    description: 'Azure and two sample gateways, emulated on this machine.',
   },
 ];
 
