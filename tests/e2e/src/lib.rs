@@ -139,6 +139,65 @@ impl Session {
             .unwrap_or_else(|e| panic!("`{css}` did not appear within {UI_TIMEOUT:?}: {e}"))
     }
 
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "`{css}` should have disappeared within {UI_TIMEOUT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for `css` and clicks it.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Whether the first-run screen shows, once the window has decided (it asks the backend
+    /// for the settings and the drafts first).
+    pub async fn first_run(&self) -> bool {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let state = self
+                .eval("document.querySelector('.shell')?.dataset.firstRun ?? 'pending'")
+                .await;
+            match state.as_str() {
+                Some("yes") => return true,
+                Some("no") => return false,
+                _ => {}
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the window did not decide about the first-run screen within {UI_TIMEOUT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Answers the first-run screen of a fresh data dir with Skip, as a returning user would
+    /// have; tests about something else start from there.
+    pub async fn skip_welcome(&self) {
+        assert!(
+            self.first_run().await,
+            "a fresh data dir should show the first-run screen"
+        );
+        self.click("[data-testid='welcome-skip']").await;
+        self.wait_gone("[data-testid='welcome']").await;
+    }
+
     /// Waits until `css` exists and its text contains `needle`; returns the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + UI_TIMEOUT;

@@ -35,6 +35,7 @@ async fn test_a_connection_against_a_sandbox_gateway() {
     let gw = start_gateway(GatewayConfig::demo_openai()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
+    app.skip_welcome().await;
 
     click(&app, "[data-nav='connections']").await;
     click(&app, "[data-testid='import-connection']").await;

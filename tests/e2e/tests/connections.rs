@@ -38,6 +38,7 @@ async fn click(app: &Session, css: &str) {
 async fn fill_validate_save_and_export_a_model_gateway_connection() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
+    app.skip_welcome().await;
 
     click(&app, "[data-nav='connections']").await;
     click(&app, "[data-testid='new-connection']").await;

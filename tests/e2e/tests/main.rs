@@ -2,6 +2,7 @@
 
 mod checks;
 mod connections;
+mod sandbox;
 
 use gateway_studio_e2e::Session;
 use gateway_studio_e2e::fantoccini::Locator;
@@ -22,7 +23,10 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
 
-    // A fresh data dir has no connections: the page offers to create or import one.
+    // A fresh data dir greets with the first-run screen; Skip answers it for good.
+    app.skip_welcome().await;
+
+    // No connections: the page offers to create or import one.
     app.wait_for_text("[data-testid='connections-empty']", "No connections yet")
         .await;
     app.wait_for("[data-testid='new-connection']").await;
@@ -111,6 +115,10 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
     app.close().await;
 
     let app = Session::launch(dir.path()).await;
+    assert!(
+        !app.first_run().await,
+        "the first-run screen was answered: it must not come back"
+    );
     let deadline = std::time::Instant::now() + gateway_studio_e2e::UI_TIMEOUT;
     while app.eval("document.documentElement.dataset.theme").await != "dark" {
         assert!(
