@@ -126,7 +126,10 @@ pub async fn settings_set(
     let store = state.store()?;
     // The cloud changes only through `cloud_select`, which also starts or stops the sandbox;
     // a settings object the window loaded earlier must not switch it back.
-    settings.cloud = Settings::load(store).await?.cloud;
+    let stored = Settings::load(store).await?;
+    settings.cloud = stored.cloud;
+    // Once answered, the first-run screen stays answered, whatever an older client sends.
+    settings.welcomed |= stored.welcomed;
     settings.save(store).await?;
     Ok(Settings::load(store).await?)
 }

@@ -19,6 +19,9 @@ pub const PREFERRED_FIRST_PORT: u16 = 47110;
 #[derive(Clone, Default)]
 pub struct SandboxService {
     running: Arc<Mutex<Option<Running>>>,
+    /// Held by `cloud_select` across starting/stopping and saving the choice, so two choices in
+    /// flight cannot leave the settings and the emulators disagreeing.
+    choosing: Arc<Mutex<()>>,
 }
 
 struct Running {
@@ -69,6 +72,11 @@ pub struct SandboxGateway {
 }
 
 impl SandboxService {
+    /// One cloud choice at a time (see `choosing`).
+    pub async fn choosing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.choosing.lock().await
+    }
+
     /// The running sandbox, if any.
     pub async fn view(&self) -> Option<SandboxView> {
         self.running.lock().await.as_ref().map(|r| r.view.clone())

@@ -104,6 +104,15 @@ fn settings_are_saved_and_read_back() {
         invoke(&h, &h.main, "settings_get", json!({})).unwrap(),
         dark
     );
+    // A client that leaves `welcomed` out does not bring the first-run screen back.
+    let saved = invoke(
+        &h,
+        &h.main,
+        "settings_set",
+        json!({"settings": {"theme": "light"}}),
+    )
+    .unwrap();
+    assert_eq!(saved["welcomed"], true);
 }
 
 #[test]

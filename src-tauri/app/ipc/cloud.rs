@@ -39,6 +39,7 @@ pub async fn cloud_select(
     cloud: CloudId,
 ) -> Result<CloudStatus, AppError> {
     let store = state.store()?;
+    let _one_at_a_time = state.sandbox.choosing().await;
     let sandbox = if cloud == CloudId::Sandbox {
         let settings = Settings::load(store).await?;
         let network = settings.network.network_options().map_err(|message| {
