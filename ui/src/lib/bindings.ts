@@ -216,7 +216,12 @@ export type CheckStatus = "pass" | "warn" | "fail" | "skip";
  *  Which Azure the app talks to. `Sandbox` is the local emulation (the `sandbox` crate): its
  *  endpoints are loopback URLs known only once it runs.
  */
-export type CloudId = "public" | "usGovernment" | "china" | "sandbox";
+export type CloudId = "public" | "usGovernment" | "china" | "sandbox" | 
+/**
+ *  A cloud the table does not know (Azure Stack, a sovereign cloud): its endpoints come
+ *  from [`CustomCloud`] in the settings.
+ */
+"custom";
 
 export type CloudStatus = CloudStatus_Serialize | CloudStatus_Deserialize;
 

@@ -15,6 +15,22 @@ pub enum CloudId {
     UsGovernment,
     China,
     Sandbox,
+    /// A cloud the table does not know (Azure Stack, a sovereign cloud): its endpoints come
+    /// from [`CustomCloud`] in the settings.
+    Custom,
+}
+
+/// The endpoints of a custom cloud, typed by the user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CustomCloud {
+    pub arm_endpoint: String,
+    /// Entra ID authority host, e.g. `https://login.microsoftonline.com`.
+    pub authority_host: String,
+    /// Scope of ARM tokens, e.g. `https://management.azure.com/.default`.
+    pub arm_scope: String,
+    /// Scope of Foundry data-plane tokens.
+    pub foundry_scope: String,
 }
 
 /// Fixed endpoints of a real cloud.
@@ -32,11 +48,12 @@ pub struct CloudEndpoints {
 }
 
 impl CloudId {
-    pub const ALL: [CloudId; 4] = [
+    pub const ALL: [CloudId; 5] = [
         CloudId::Public,
         CloudId::UsGovernment,
         CloudId::China,
         CloudId::Sandbox,
+        CloudId::Custom,
     ];
 
     pub fn label(self) -> &'static str {
@@ -45,11 +62,12 @@ impl CloudId {
             CloudId::UsGovernment => "Azure US Government",
             CloudId::China => "Azure China",
             CloudId::Sandbox => "Sandbox (local emulation)",
+            CloudId::Custom => "Custom cloud",
         }
     }
 
     /// The endpoints of a real cloud; `None` for the sandbox, whose endpoints come from the
-    /// running emulators.
+    /// running emulators, and for a custom cloud, whose endpoints are in the settings.
     pub fn endpoints(self) -> Option<CloudEndpoints> {
         match self {
             CloudId::Public => Some(CloudEndpoints {
@@ -73,7 +91,7 @@ impl CloudId {
                 foundry_host_suffix: "services.ai.azure.cn",
                 foundry_scope: "https://ai.azure.cn/.default",
             }),
-            CloudId::Sandbox => None,
+            CloudId::Sandbox | CloudId::Custom => None,
         }
     }
 }
@@ -86,7 +104,7 @@ mod tests {
     fn every_real_cloud_has_https_endpoints_and_default_scopes() {
         for cloud in CloudId::ALL {
             let Some(e) = cloud.endpoints() else {
-                assert_eq!(cloud, CloudId::Sandbox);
+                assert!(matches!(cloud, CloudId::Sandbox | CloudId::Custom));
                 continue;
             };
             for url in [e.authority_host, e.arm_endpoint] {

@@ -5,7 +5,9 @@
 pub mod arm;
 mod cloud;
 mod credential;
+pub mod identity;
 
 pub use arm::{ArmClient, ArmClientOptions, ArmError};
-pub use cloud::{CloudEndpoints, CloudId};
+pub use cloud::{CloudEndpoints, CloudId, CustomCloud};
 pub use credential::{CredentialError, StaticToken, TokenFuture, TokenSource};
+pub use identity::{Identity, SignInMethod};
