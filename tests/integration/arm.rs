@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 use gateway_studio_core::azure::arm::{
     AccountRef, ArmClient, ArmClientOptions, ArmConnection, ArmError, ConnectionFilter,
     ConnectionParent, Deletion, MissingLevel, ObservedExchange, RESOURCE_GROUPS_API_VERSION,
-    RetryPolicy, SUBSCRIPTIONS_API_VERSION,
+    RetryPolicy, SUBSCRIPTIONS_API_VERSION, deploy,
 };
 use gateway_studio_core::azure::{CredentialError, StaticToken, TokenFuture, TokenSource};
 use gateway_studio_core::connection::{
-    Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, SecretRendering, SecretSlot,
-    to_arm_body,
+    Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, ModelFormat, ModelInfo,
+    SecretRendering, SecretSlot, to_arm_body,
 };
 use gateway_studio_core::export::{ExportFormat, export};
 use gateway_studio_core::net::{FailureKind, HttpClient, Limits, NetworkOptions, Phase};
@@ -1097,6 +1097,11 @@ async fn the_put_body_is_the_arm_export_with_the_secret_in_place_byte_for_byte()
     assert_ne!(body, exported.as_bytes());
 
     let parent = project_parent(&sandbox);
+    assert_eq!(
+        deploy::put_body(&parent, &connection, Some(&secret)).unwrap(),
+        body,
+        "the deploy path builds the same bytes"
+    );
     let created: ArmConnection = client
         .put_connection(&parent, "exported-gw", &body)
         .await
@@ -1258,5 +1263,76 @@ async fn no_token_or_an_unusable_name_sends_nothing() {
         .unwrap_err();
     assert_eq!(error.code(), "arm-invalid-name");
     assert!(arm_requests(&sandbox).is_empty());
+    sandbox.shutdown().await;
+}
+
+// --- Deploying through the plan ---
+
+#[tokio::test]
+async fn a_deploy_plan_reads_what_exists_creates_then_replaces_and_guards_what_azure_alone_has() {
+    let sandbox = sandbox(Seed::Default, 2).await;
+    let client = client(&sandbox);
+    let parent = project_parent(&sandbox);
+    let key = Sensitive::new(DEMO_API_KEY.to_string());
+    let mut connection = gateway_connection(&sandbox, "planned-gw", ConnectionScope::Project);
+    connection.metadata.models = Some(vec![ModelInfo::new(
+        "gpt-4o",
+        "gpt-4o",
+        "2024-11-20",
+        ModelFormat::OpenAi,
+    )]);
+
+    // Nothing there yet: a create, sent as planned.
+    assert_eq!(
+        deploy::read_existing(&client, &parent, "planned-gw")
+            .await
+            .unwrap(),
+        None
+    );
+    let plan = deploy::plan_deploy(&client, &parent, &connection, None, Some(&key));
+    assert_eq!(plan.action, deploy::DeployAction::Create);
+    assert!(plan.can_deploy(false), "{:?}", plan.blockers);
+    let body = deploy::put_body(&parent, &connection, Some(&key)).unwrap();
+    client
+        .put_connection(&parent, "planned-gw", &body)
+        .await
+        .unwrap();
+
+    // Read back, the same draft is unchanged but for the secret.
+    let existing = deploy::read_existing(&client, &parent, "planned-gw")
+        .await
+        .unwrap()
+        .expect("created");
+    let plan = deploy::plan_deploy(&client, &parent, &connection, Some(&existing), Some(&key));
+    assert!(plan.is_unchanged(), "{:?}", plan.changes);
+
+    // Someone adds metadata on Azure: the draft would drop it, so the plan asks first.
+    let patch = json!({"properties": {"metadata": {"costCenter": "1234"}}});
+    client
+        .patch_connection(&parent, "planned-gw", patch.to_string().as_bytes())
+        .await
+        .unwrap();
+    let existing = deploy::read_existing(&client, &parent, "planned-gw")
+        .await
+        .unwrap()
+        .unwrap();
+    let plan = deploy::plan_deploy(&client, &parent, &connection, Some(&existing), Some(&key));
+    assert_eq!(plan.confirmations.len(), 1, "{:?}", plan.confirmations);
+    assert!(plan.confirmations[0].message.contains("costCenter"));
+    assert!(!plan.can_deploy(false) && plan.can_deploy(true));
+
+    // Without the key, replacing would wipe the stored one: refused.
+    let plan = deploy::plan_deploy(&client, &parent, &connection, Some(&existing), None);
+    assert!(plan.blockers.iter().any(|b| b.code == "secret-missing"));
+
+    // A missing project is not "the connection does not exist yet".
+    let nowhere = ConnectionParent::project(account(&sandbox), "no-such-project");
+    let err = deploy::read_existing(&client, &nowhere, "planned-gw")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.missing(), Some(MissingLevel::Project { .. })),
+        "{err}"
+    );
     sandbox.shutdown().await;
 }

@@ -3,12 +3,26 @@
 
 use super::body::{properties, resource_type};
 use super::node::Node;
-use crate::connection::{Connection, MASKED_SECRET};
+use crate::connection::{Connection, MASKED_SECRET, SecretSlot};
+use crate::secrets::Sensitive;
 
 /// `to_arm_body` with placeholders for secrets, in reading order, plus the resource `type`.
 /// ARM ignores the read-only `name` and `type` in a PUT body [I] (a GET response sent back works
 /// the same way); `type` is what lets an import of this file restore account or project scope.
 pub(super) fn render(connection: &Connection) -> String {
+    render_with(connection, &|slot| slot.export_placeholder().to_string())
+}
+
+/// [`render`] with `secret` in place of the placeholder: the bytes of an ARM PUT.
+pub(super) fn render_put(connection: &Connection, secret: Option<&Sensitive<String>>) -> String {
+    // The one place a secret value enters a body the app sends.
+    render_with(connection, &|slot| match secret {
+        Some(secret) => secret.expose().clone(),
+        None => slot.export_placeholder().to_string(),
+    })
+}
+
+fn render_with(connection: &Connection, secret: &dyn Fn(SecretSlot) -> String) -> String {
     let mut top = Vec::new();
     if let Some(name) = &connection.name {
         top.push(("name".to_string(), Node::text(name)));
@@ -21,7 +35,7 @@ pub(super) fn render(connection: &Connection) -> String {
         "properties".to_string(),
         Node::Object(properties(connection)),
     ));
-    let body = Node::Object(top).lower(&|slot| slot.export_placeholder().to_string());
+    let body = Node::Object(top).lower(secret);
     format!("{}\n", body.pretty())
 }
 

@@ -38,6 +38,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::secrets::Sensitive;
+
 use crate::connection::{
     Connection, ImportedConnection, ParseError, import_arm_json, name_problem,
 };
@@ -191,6 +193,12 @@ pub fn export(connection: &Connection, format: ExportFormat) -> Result<String, E
         ExportFormat::Terraform => terraform::render(connection, name),
         ExportFormat::Parameters => parameters::render(connection, name),
     })
+}
+
+/// The bytes of an ARM PUT: the `arm` export with the secret in place of its placeholder, so
+/// what is deployed is exactly what an export shows. Only `azure::arm::deploy` calls it.
+pub(crate) fn arm_put_body(connection: &Connection, secret: Option<&Sensitive<String>>) -> String {
+    arm::render_put(connection, secret)
 }
 
 /// Reads ARM connection JSON: an exported `arm.json`, a PUT body, an ARM GET response or what

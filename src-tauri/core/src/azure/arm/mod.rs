@@ -23,6 +23,7 @@
 //! OpenAI resource would leave its owner wondering where it went; one that shows it greyed out
 //! with the reason does not.
 
+pub mod deploy;
 mod error;
 mod paths;
 mod resources;
