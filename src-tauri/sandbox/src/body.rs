@@ -32,16 +32,17 @@ impl HttpBody for ChannelBody {
     }
 }
 
-/// A channel-fed body and its sender. Capacity 1 keeps the producer in step with the client.
-fn channel() -> (mpsc::Sender<Bytes>, Body) {
-    let (sender, chunks) = mpsc::channel(1);
+/// A channel-fed body and its sender. Capacity 1 keeps the producer in step with the client;
+/// more lets a producer run ahead (the data plane's event stream).
+pub(crate) fn channel(capacity: usize) -> (mpsc::Sender<Bytes>, Body) {
+    let (sender, chunks) = mpsc::channel(capacity);
     (sender, Body::new(ChannelBody { chunks }))
 }
 
 /// Server-sent events: each payload becomes `data: <payload>\n\n`, with `gap` before each
 /// event after the first (streamed chat completions arrive piece by piece).
 pub(crate) fn server_sent_events(payloads: Vec<String>, gap: Duration) -> Body {
-    let (sender, body) = channel();
+    let (sender, body) = channel(1);
     tokio::spawn(async move {
         for (index, payload) in payloads.into_iter().enumerate() {
             if index > 0 && !gap.is_zero() {
@@ -59,7 +60,7 @@ pub(crate) fn server_sent_events(payloads: Vec<String>, gap: Duration) -> Body {
 /// Re-sends `body` at most `bytes_per_tick` bytes per `tick` (a slow link or a stalling proxy).
 pub(crate) fn trickle(mut body: Body, bytes_per_tick: usize, tick: Duration) -> Body {
     let bytes_per_tick = bytes_per_tick.max(1);
-    let (sender, trickled) = channel();
+    let (sender, trickled) = channel(1);
     tokio::spawn(async move {
         let mut first = true;
         while let Some(Ok(frame)) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
@@ -90,7 +91,7 @@ pub(crate) fn huge_json(size: usize) -> Body {
     const HEAD: &str = r#"{"object":"padding","data":""#;
     const TAIL: &str = r#""}"#;
     let padding = size.saturating_sub(HEAD.len() + TAIL.len());
-    let (sender, body) = channel();
+    let (sender, body) = channel(1);
     tokio::spawn(async move {
         if sender
             .send(Bytes::from_static(HEAD.as_bytes()))

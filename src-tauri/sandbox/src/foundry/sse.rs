@@ -9,39 +9,15 @@
 //! `response.output_item.done`; finally `response.completed`, or `response.failed` when the
 //! gateway failed. The run is recorded before its last events are sent.
 
-use std::convert::Infallible;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body::Frame;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::Shared;
 use super::responses::Run;
 use super::runner::Target;
-
-/// A body fed by a channel; it ends when the sender is dropped.
-struct ChannelBody {
-    chunks: mpsc::Receiver<Bytes>,
-}
-
-impl HttpBody for ChannelBody {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        self.chunks
-            .poll_recv(cx)
-            .map(|chunk| chunk.map(|bytes| Ok(Frame::data(bytes))))
-    }
-}
 
 /// Numbers and sends events; stops sending once the client has gone.
 struct Events {
@@ -175,7 +151,7 @@ pub(super) fn stream(
     target: Target,
     chat: Map<String, Value>,
 ) -> Response {
-    let (sender, chunks) = mpsc::channel(16);
+    let (sender, body) = crate::body::channel(16);
     tokio::spawn(async move {
         let mut events = Events {
             sender,
@@ -214,7 +190,7 @@ pub(super) fn stream(
             (header::CONTENT_TYPE, "text/event-stream; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        Body::new(ChannelBody { chunks }),
+        body,
     )
         .into_response()
 }
