@@ -24,6 +24,22 @@ const COMMANDS: &[&str] = &[
     "trace_exchange_get",
     "cloud_status",
     "cloud_select",
+    "azure_sign_in_get",
+    "azure_sign_in_set",
+    "azure_whoami",
+    "azure_subscriptions",
+    "azure_resource_groups",
+    "azure_accounts",
+    "azure_projects",
+    "azure_scope_get",
+    "azure_scope_set",
+    "azure_connections",
+    "azure_connection_open",
+    "azure_deploy_plan",
+    "azure_deploy",
+    "azure_connection_delete",
+    "azure_deployments",
+    "azure_trace_list",
 ];
 
 fn main() {

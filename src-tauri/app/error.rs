@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use gateway_studio_core::azure::arm::MissingLevel;
+use gateway_studio_core::azure::{ArmError, CredentialError};
 use gateway_studio_core::checks::runs::RunStoreError;
 use gateway_studio_core::drafts::DraftError;
 use gateway_studio_core::export::ExportError;
@@ -56,6 +58,116 @@ pub enum AppError {
         message: String,
         details: InvalidInputDetails,
     },
+    /// Azure Resource Manager refused or could not be reached; `details` says which level is
+    /// missing, what to do, and the trace run holding the exchanges.
+    #[error("{message}")]
+    Arm {
+        message: String,
+        details: ArmDetails,
+    },
+    /// No Azure token could be had (sign-in method, tenant, secret).
+    #[error("{message}")]
+    Credential {
+        message: String,
+        details: CredentialDetails,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ArmDetails {
+    /// Stable code, e.g. `arm-not-found`, `arm-unauthorized`, `deploy-blocked`.
+    pub code: String,
+    pub status: Option<u16>,
+    /// ARM's `error.code`.
+    pub arm_code: Option<String>,
+    pub correlation_id: Option<String>,
+    pub request_id: Option<String>,
+    /// On a 404, the level that does not exist: `subscription`, `resourceGroup`, `account`,
+    /// `project`, `connection` (or `deployment`).
+    pub missing: Option<String>,
+    /// What to do about it.
+    pub hint: String,
+    pub url: Option<String>,
+    /// The trace run with every ARM exchange of the command (`check_run_get`-style lookup via
+    /// `trace_exchange_get`).
+    pub trace_run_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CredentialDetails {
+    pub code: String,
+    /// What to do about it.
+    pub fix: String,
+}
+
+impl AppError {
+    /// The error of an ARM call made under trace run `run_id`.
+    pub fn arm(e: &ArmError, run_id: Option<&str>) -> Self {
+        let missing = e.missing().map(|m| {
+            match m {
+                MissingLevel::Subscription { .. } => "subscription",
+                MissingLevel::ResourceGroup { .. } => "resourceGroup",
+                MissingLevel::Account { .. } => "account",
+                MissingLevel::Project { .. } => "project",
+                MissingLevel::Connection { .. } => "connection",
+                MissingLevel::Deployment { .. } => "deployment",
+            }
+            .to_string()
+        });
+        AppError::Arm {
+            message: e.to_string(),
+            details: ArmDetails {
+                code: e.code().to_string(),
+                status: e.status(),
+                arm_code: e.arm_code().map(str::to_string),
+                correlation_id: e.correlation_id().map(str::to_string),
+                request_id: e.answer().and_then(|a| a.request_id.clone()),
+                missing,
+                hint: e.hint(),
+                url: e.url().map(str::to_string),
+                trace_run_id: run_id.map(str::to_string),
+            },
+        }
+    }
+
+    /// A refusal decided by the app before or after talking to ARM (deploy blockers, …).
+    pub fn arm_refused(code: &str, message: String, hint: String, run_id: Option<&str>) -> Self {
+        AppError::Arm {
+            message,
+            details: ArmDetails {
+                code: code.to_string(),
+                status: None,
+                arm_code: None,
+                correlation_id: None,
+                request_id: None,
+                missing: None,
+                hint,
+                url: None,
+                trace_run_id: run_id.map(str::to_string),
+            },
+        }
+    }
+
+    pub fn credential(code: &str, message: String, fix: String) -> Self {
+        AppError::Credential {
+            message,
+            details: CredentialDetails {
+                code: code.to_string(),
+                fix,
+            },
+        }
+    }
+}
+
+impl From<CredentialError> for AppError {
+    fn from(e: CredentialError) -> Self {
+        let fix = match &e {
+            CredentialError::Unavailable { fix, .. } => fix.clone(),
+            _ => "Check the sign-in in Settings → Azure, then try again.".to_string(),
+        };
+        AppError::credential(e.code(), e.to_string(), fix)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

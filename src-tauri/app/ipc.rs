@@ -15,9 +15,11 @@ use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::supported_schema_version;
 
+mod azure;
 mod checks;
 mod cloud;
 
+pub use azure::SignInView;
 pub use checks::CheckEvent;
 pub use cloud::CloudStatus;
 
@@ -49,6 +51,22 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         checks::trace_exchange_get,
         cloud::cloud_status,
         cloud::cloud_select,
+        azure::azure_sign_in_get,
+        azure::azure_sign_in_set,
+        azure::azure_whoami,
+        azure::azure_subscriptions,
+        azure::azure_resource_groups,
+        azure::azure_accounts,
+        azure::azure_projects,
+        azure::azure_scope_get,
+        azure::azure_scope_set,
+        azure::azure_connections,
+        azure::azure_connection_open,
+        azure::azure_deploy_plan,
+        azure::azure_deploy,
+        azure::azure_connection_delete,
+        azure::azure_deployments,
+        azure::azure_trace_list,
     ])
 }
 

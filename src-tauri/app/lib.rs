@@ -1,6 +1,7 @@
 //! The Tauri shell: command-line entry, window start-up and thin IPC adapters over
 //! `gateway_studio_core`. No domain logic lives here.
 
+pub mod azure;
 pub mod checks;
 pub mod cli;
 pub mod close_guard;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use gateway_studio_core::drafts::{DraftError, Drafts};
 use gateway_studio_core::net::NetworkOptions;
+use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_sandbox::{
     RunningSandbox, SandboxInfo, SandboxOptions, SandboxPorts, start_sandbox,
 };
@@ -131,6 +132,17 @@ impl SandboxService {
             view: view.clone(),
         });
         Ok(view)
+    }
+
+    /// The running sandbox's ARM endpoint and bearer token, for the app's ARM client.
+    pub async fn arm_access(&self) -> Option<(String, Sensitive<String>)> {
+        self.running.lock().await.as_ref().map(|r| {
+            let info = r.sandbox.info();
+            (
+                info.arm_endpoint.clone(),
+                Sensitive::new(info.token.clone()),
+            )
+        })
     }
 
     /// Stops the emulators (the seeded drafts stay).

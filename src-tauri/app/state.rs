@@ -5,6 +5,7 @@ use gateway_studio_core::paths::{APP_IDENTIFIER, Paths};
 use gateway_studio_core::secrets::{KeyringStore, SecretStore};
 use gateway_studio_core::store::{Store, StoreError};
 
+use crate::azure::AzureService;
 use crate::checks::CheckService;
 use crate::close_guard::CloseGuard;
 use crate::error::AppError;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub close_guard: CloseGuard,
     pub checks: CheckService,
     pub sandbox: SandboxService,
+    pub azure: AzureService,
 }
 
 impl AppState {
@@ -39,12 +41,18 @@ impl AppState {
             close_guard: CloseGuard::default(),
             checks: CheckService::default(),
             sandbox: SandboxService::default(),
+            azure: AzureService::default(),
         }
     }
 
     /// Connection drafts over the database and the keyring.
     pub fn drafts(&self) -> Result<Drafts<'_>, AppError> {
         Ok(Drafts::new(self.store()?, self.secrets.as_ref()))
+    }
+
+    /// The secret store (the OS keyring in the app).
+    pub fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
     }
 
     /// The database, or the reason it could not be opened (the same error every time, so each

@@ -5,6 +5,8 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::azure::CloudId;
+use crate::azure::arm::ConnectionParent;
 use crate::connection::{
     Connection, ConnectionAuth, ConnectionCategory, ConnectionScope, Finding, ParseError,
     SecretRef, SecretSlot, Severity, import_arm_json, validate,
@@ -34,8 +36,36 @@ pub struct Draft {
     pub connection: Connection,
     /// Which secrets are in the keyring for this draft (never their values).
     pub stored_secrets: Vec<SecretSlot>,
+    /// The Azure connection this draft was opened from or deployed to.
+    pub linked: Option<DraftLink>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// Where a draft lives in Azure: the cloud, the account or project, and the connection name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftLink {
+    pub cloud: CloudId,
+    pub parent: ConnectionParent,
+    pub name: String,
+}
+
+impl DraftLink {
+    /// One comparable string for the link (ARM names are case-insensitive).
+    fn key(&self) -> String {
+        let a = &self.parent.account;
+        format!(
+            "{:?}|{}|{}|{}|{}|{}",
+            self.cloud,
+            a.subscription_id,
+            a.resource_group,
+            a.account,
+            self.parent.project.as_deref().unwrap_or(""),
+            self.name
+        )
+        .to_lowercase()
+    }
 }
 
 /// One row of the connection list.
@@ -51,6 +81,7 @@ pub struct DraftSummary {
     pub models: ModelsSummary,
     pub errors: u32,
     pub warnings: u32,
+    pub linked: Option<DraftLink>,
     pub updated_at: String,
 }
 
@@ -130,7 +161,7 @@ impl<'a> Drafts<'a> {
     /// Every draft, most recently changed first.
     pub async fn list(&self) -> Result<Vec<DraftSummary>, DraftError> {
         let rows = sqlx::query(
-            "SELECT d.id, d.connection, d.updated_at, \
+            "SELECT d.id, d.connection, d.updated_at, d.link, \
                     (SELECT group_concat(slot) FROM connection_draft_secrets s WHERE s.draft_id = d.id) AS slots \
              FROM connection_drafts d ORDER BY d.updated_at DESC, d.id",
         )
@@ -146,14 +177,15 @@ impl<'a> Drafts<'a> {
                 tracing::warn!(id, "skipping an unreadable connection draft");
                 continue;
             };
-            out.push(summarise(id, &connection, row.get("updated_at")));
+            let linked = decode_link(row.get("link"));
+            out.push(summarise(id, &connection, linked, row.get("updated_at")));
         }
         Ok(out)
     }
 
     pub async fn get(&self, id: &str) -> Result<Draft, DraftError> {
         let row = sqlx::query(
-            "SELECT connection, created_at, updated_at FROM connection_drafts WHERE id = ?",
+            "SELECT connection, link, created_at, updated_at FROM connection_drafts WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(self.store.pool())
@@ -166,6 +198,7 @@ impl<'a> Drafts<'a> {
             id: id.to_string(),
             connection,
             stored_secrets: stored,
+            linked: decode_link(row.get("link")),
             created_at: row.get("created_at"),
             updated_at: row.get("updated_at"),
         })
@@ -354,6 +387,48 @@ impl<'a> Drafts<'a> {
         Ok(())
     }
 
+    /// Links the draft to an Azure connection (or unlinks it with `None`). Another draft linked
+    /// to the same resource loses the link: a resource maps to one draft.
+    pub async fn set_link(&self, id: &str, link: Option<&DraftLink>) -> Result<(), DraftError> {
+        let json = link.map(|l| serde_json::to_string(l).expect("a link serialises"));
+        let key = link.map(DraftLink::key);
+        let result = async {
+            let mut tx = self.store.pool().begin().await?;
+            if let Some(key) = &key {
+                sqlx::query(
+                    "UPDATE connection_drafts SET link = NULL, link_key = NULL WHERE link_key = ? AND id <> ?",
+                )
+                .bind(key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let updated = sqlx::query("UPDATE connection_drafts SET link = ?, link_key = ? WHERE id = ?")
+                .bind(json)
+                .bind(key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(updated.rows_affected())
+        }
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        if result == 0 {
+            return Err(DraftError::NotFound { id: id.to_string() });
+        }
+        Ok(())
+    }
+
+    /// The draft linked to `link`, if any.
+    pub async fn find_linked(&self, link: &DraftLink) -> Result<Option<String>, DraftError> {
+        sqlx::query_scalar("SELECT id FROM connection_drafts WHERE link_key = ? LIMIT 1")
+            .bind(link.key())
+            .fetch_optional(self.store.pool())
+            .await
+            .map_err(|e| self.sqlx(e))
+    }
+
     /// The secret value for one slot, for the one place it is needed (an ARM PUT, a gateway
     /// call).
     pub async fn secret(
@@ -386,7 +461,17 @@ fn decode(id: &str, json: String, stored: &[SecretSlot]) -> Result<Connection, D
     Ok(connection)
 }
 
-fn summarise(id: String, connection: &Connection, updated_at: String) -> DraftSummary {
+/// An unreadable link is dropped (the draft stays usable; the next open or deploy links it again).
+fn decode_link(json: Option<String>) -> Option<DraftLink> {
+    json.and_then(|j| serde_json::from_str(&j).ok())
+}
+
+fn summarise(
+    id: String,
+    connection: &Connection,
+    linked: Option<DraftLink>,
+    updated_at: String,
+) -> DraftSummary {
     let findings = validate(connection);
     let count = |severity: Severity| {
         findings
@@ -417,6 +502,7 @@ fn summarise(id: String, connection: &Connection, updated_at: String) -> DraftSu
         models,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
+        linked,
         updated_at,
     }
 }

@@ -7,18 +7,18 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Version, folders and database health, for the title bar and Settings. */
-	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
-	settingsGet: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_get")),
+	appInfo: () => typedError<AppInfo_Serialize, AppError_Serialize>(__TAURI_INVOKE("app_info")),
+	settingsGet: () => typedError<Settings_Serialize, AppError_Serialize>(__TAURI_INVOKE("settings_get")),
 	/**  Saves the settings (all but the cloud: see `cloud_select`) and returns what is now stored. */
-	settingsSet: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("settings_set", { settings })),
+	settingsSet: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError_Serialize>(__TAURI_INVOKE("settings_set", { settings })),
 	/**
 	 *  Called once by the UI after its first frame; returns milliseconds since the process began.
 	 *  With `GATEWAY_STUDIO_BENCH=1` the figure is also printed for `make bench`.
 	 */
 	reportFirstPaint: () => __TAURI_INVOKE<number | null>("report_first_paint"),
 	/**  Every saved connection draft, most recently changed first. */
-	connectionList: () => typedError<DraftSummary_Serialize[], AppError>(__TAURI_INVOKE("connection_list")),
-	connectionGet: (id: string) => typedError<Draft_Serialize, AppError>(__TAURI_INVOKE("connection_get", { id })),
+	connectionList: () => typedError<DraftSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("connection_list")),
+	connectionGet: (id: string) => typedError<Draft_Serialize, AppError_Serialize>(__TAURI_INVOKE("connection_get", { id })),
 	/**  A new, unsaved draft with the category's defaults. */
 	connectionTemplate: (category: ConnectionCategory) => __TAURI_INVOKE<Connection_Serialize>("connection_template", { category }),
 	/**  The draft moved to another category: defaults follow, typed values stay. */
@@ -26,16 +26,16 @@ export const commands = {
 	/**  Validation findings and the ARM body preview, recomputed as the user types. */
 	connectionInspect: (connection: Connection_Deserialize) => __TAURI_INVOKE<Inspection>("connection_inspect", { connection }),
 	/**  Creates (`id` null) or replaces a draft; `secrets` are new values for their slots. */
-	connectionSave: (id: string | null, connection: Connection_Deserialize, secrets: SecretValue[]) => typedError<Draft_Serialize, AppError>(__TAURI_INVOKE("connection_save", { id, connection, secrets })),
+	connectionSave: (id: string | null, connection: Connection_Deserialize, secrets: SecretValue[]) => typedError<Draft_Serialize, AppError_Serialize>(__TAURI_INVOKE("connection_save", { id, connection, secrets })),
 	/**  Deletes a draft and its keyring entries. */
-	connectionDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("connection_delete", { id })),
+	connectionDelete: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("connection_delete", { id })),
 	/**  The connection as text to deploy elsewhere; secrets are placeholders, never values. */
-	connectionExport: (connection: Connection_Deserialize, format: ExportFormat) => typedError<string, AppError>(__TAURI_INVOKE("connection_export", { connection, format })),
+	connectionExport: (connection: Connection_Deserialize, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("connection_export", { connection, format })),
 	/**
 	 *  A new draft from pasted or opened ARM JSON (PUT body, GET output, portal-style, an
 	 *  export); real secrets in it go to the keyring.
 	 */
-	connectionImport: (text: string) => typedError<ImportedDraft_Serialize, AppError>(__TAURI_INVOKE("connection_import", { text })),
+	connectionImport: (text: string) => typedError<ImportedDraft_Serialize, AppError_Serialize>(__TAURI_INVOKE("connection_import", { text })),
 	/**  Whether closing the window now would lose unsaved work. */
 	windowSetUnsaved: (unsaved: boolean) => __TAURI_INVOKE<void>("window_set_unsaved", { unsaved }),
 	/**  Where the UI hears about a close request it must confirm with the user. */
@@ -48,32 +48,140 @@ export const commands = {
 	 *  then the draft's keyring entries. `bearer_token` is the stand-in token for project
 	 *  managed identity; it is used for this run only and never stored.
 	 */
-	checkRunStart: (draftId: string | null, connection: Connection_Deserialize, secrets: SecretValue[], bearerToken: string | null, options: CheckOptions_Deserialize, onEvent: Channel<CheckEvent_Deserialize>) => typedError<string, AppError>(__TAURI_INVOKE("check_run_start", { draftId, connection, secrets, bearerToken, options, onEvent })),
+	checkRunStart: (draftId: string | null, connection: Connection_Deserialize, secrets: SecretValue[], bearerToken: string | null, options: CheckOptions_Deserialize, onEvent: Channel<CheckEvent_Deserialize>) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("check_run_start", { draftId, connection, secrets, bearerToken, options, onEvent })),
 	/**
 	 *  Stops a run: checks in progress end as skipped ("cancelled"). Unknown or finished runs
 	 *  are ignored.
 	 */
 	checkRunCancel: (runId: string) => __TAURI_INVOKE<void>("check_run_cancel", { runId }),
 	/**  The newest runs (of one draft when `draft_id` is given). */
-	checkRunList: (draftId: string | null) => typedError<RunSummary_Serialize[], AppError>(__TAURI_INVOKE("check_run_list", { draftId })),
+	checkRunList: (draftId: string | null) => typedError<RunSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("check_run_list", { draftId })),
 	/**  One run with its results. */
-	checkRunGet: (runId: string) => typedError<RunRecord_Serialize, AppError>(__TAURI_INVOKE("check_run_get", { runId })),
+	checkRunGet: (runId: string) => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("check_run_get", { runId })),
 	/**  One recorded exchange, redacted, with its (capped) bodies. */
-	traceExchangeGet: (id: string) => typedError<TraceExchange_Serialize, AppError>(__TAURI_INVOKE("trace_exchange_get", { id })),
+	traceExchangeGet: (id: string) => typedError<TraceExchange_Serialize, AppError_Serialize>(__TAURI_INVOKE("trace_exchange_get", { id })),
 	/**
 	 *  The chosen cloud, and the sandbox when it runs. The Sandbox cloud does not start by
 	 *  itself (start-up stays lean): the window calls `cloud_select` to start it.
 	 */
-	cloudStatus: () => typedError<CloudStatus_Serialize, AppError>(__TAURI_INVOKE("cloud_status")),
+	cloudStatus: () => typedError<CloudStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("cloud_status")),
 	/**
 	 *  Remembers `cloud`; the Sandbox starts its emulators (and seeds a draft per sample gateway),
 	 *  any other cloud stops them.
 	 */
-	cloudSelect: (cloud: CloudId) => typedError<CloudStatus_Serialize, AppError>(__TAURI_INVOKE("cloud_select", { cloud })),
+	cloudSelect: (cloud: CloudId) => typedError<CloudStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("cloud_select", { cloud })),
+	azureSignInGet: () => typedError<SignInView_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_sign_in_get")),
+	/**
+	 *  Saves the sign-in method (and the custom cloud's endpoints when given); `client_secret` goes
+	 *  to the keyring, `null` keeps the stored one. The ARM client is rebuilt on next use.
+	 */
+	azureSignInSet: (method: SignInMethod_Deserialize, clientSecret: string | null, customCloud: CustomCloud_Deserialize | null) => typedError<SignInView_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_sign_in_set", { method, clientSecret, customCloud })),
+	/**
+	 *  Who the app signs in as: asks the credential for an ARM token (by listing subscriptions, the
+	 *  cheapest call every identity may make).
+	 */
+	azureWhoami: () => typedError<Identity_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_whoami")),
+	azureSubscriptions: () => typedError<Subscription_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_subscriptions")),
+	azureResourceGroups: (subscriptionId: string) => typedError<ResourceGroup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_resource_groups", { subscriptionId })),
+	/**  The accounts of a resource group, Foundry accounts (kind AIServices) first, then by name. */
+	azureAccounts: (subscriptionId: string, resourceGroup: string) => typedError<Account_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_accounts", { subscriptionId, resourceGroup })),
+	azureProjects: (account: AccountRef) => typedError<Project_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_projects", { account })),
+	/**  The last scope picked in the current cloud. */
+	azureScopeGet: () => typedError<AzureScope_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("azure_scope_get")),
+	azureScopeSet: (scope: AzureScope_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("azure_scope_set", { scope })),
+	/**
+	 *  The connections of an account or project: gateways (ApiManagement, ModelGateway) first, then
+	 *  by name.
+	 */
+	azureConnections: (parent: ConnectionParent_Deserialize) => typedError<ArmConnection_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_connections", { parent })),
+	/**
+	 *  Reads the Azure connection into a local draft linked to it: the draft already linked to it
+	 *  (refreshed, its keyring secret kept: ARM never returns one), else an unlinked draft of the
+	 *  same name and target (e.g. a sandbox sample, with its key), else a new draft.
+	 */
+	azureConnectionOpen: (parent: ConnectionParent_Deserialize, name: string) => typedError<Draft_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_connection_open", { parent, name })),
+	/**
+	 *  What deploying the draft to `parent` would do: create or replace, the field changes (secrets
+	 *  masked), blockers and what needs an explicit yes.
+	 */
+	azureDeployPlan: (draftId: string, parent: ConnectionParent_Deserialize) => typedError<DeployPlan_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_deploy_plan", { draftId, parent })),
+	/**
+	 *  Deploys the draft: re-reads and re-plans (a plan shown earlier may be stale), refuses on
+	 *  blockers or unconfirmed confirmations, PUTs, then links the draft to the resource.
+	 */
+	azureDeploy: (draftId: string, parent: ConnectionParent_Deserialize, confirmed: boolean) => typedError<ArmConnection_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_deploy", { draftId, parent, confirmed })),
+	/**  Deletes the Azure connection; a draft linked to it stays, unlinked. */
+	azureConnectionDelete: (parent: ConnectionParent_Deserialize, name: string) => typedError<Deletion, AppError_Serialize>(__TAURI_INVOKE("azure_connection_delete", { parent, name })),
+	/**  The account's model deployments (the UI offers them as model rows). */
+	azureDeployments: (account: AccountRef) => typedError<Deployment_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_deployments", { account })),
+	/**
+	 *  The ARM exchanges of one command call (`traceRunId` of an `AppError::Arm`), oldest first;
+	 *  open one with `trace_exchange_get`.
+	 */
+	azureTraceList: (runId: string) => typedError<TraceSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_trace_list", { runId })),
 };
 
 /* Types */
-export type AppError = 
+/**
+ *  A `Microsoft.CognitiveServices/accounts` resource. Lists return every kind; only
+ *  [`is_foundry`](Self::is_foundry) ones (kind `AIServices`) have projects and connections.
+ */
+export type Account = Account_Serialize | Account_Deserialize;
+
+/**  A Foundry account, by the names in its resource id. */
+export type AccountRef = {
+	subscriptionId: string,
+	resourceGroup: string,
+	account: string,
+};
+
+/**
+ *  A `Microsoft.CognitiveServices/accounts` resource. Lists return every kind; only
+ *  [`is_foundry`](Self::is_foundry) ones (kind `AIServices`) have projects and connections.
+ */
+export type Account_Deserialize = {
+	id: string,
+	name: string,
+	/**  Read from the id (ARM keeps the case the group was created with). */
+	resourceGroup: string,
+	subscriptionId: string,
+	location?: string | null,
+	kind?: string | null,
+	/**  `properties.endpoints."AI Foundry API"`. */
+	foundryEndpoint?: string | null,
+	/**  `properties.endpoint`. */
+	endpoint?: string | null,
+	/**  `properties.allowProjectManagement`: whether the account can have Foundry projects. */
+	allowProjectManagement?: boolean | null,
+	provisioningState?: string | null,
+	raw: Value,
+};
+
+/**
+ *  A `Microsoft.CognitiveServices/accounts` resource. Lists return every kind; only
+ *  [`is_foundry`](Self::is_foundry) ones (kind `AIServices`) have projects and connections.
+ */
+export type Account_Serialize = {
+	id: string,
+	name: string,
+	/**  Read from the id (ARM keeps the case the group was created with). */
+	resourceGroup: string,
+	subscriptionId: string,
+	location: string | null,
+	kind: string | null,
+	/**  `properties.endpoints."AI Foundry API"`. */
+	foundryEndpoint: string | null,
+	/**  `properties.endpoint`. */
+	endpoint: string | null,
+	/**  `properties.allowProjectManagement`: whether the account can have Foundry projects. */
+	allowProjectManagement: boolean | null,
+	provisioningState: string | null,
+	raw: Value,
+};
+
+export type AppError = AppError_Serialize | AppError_Deserialize;
+
+export type AppError_Deserialize = 
 /**  The database was written by a newer Gateway Studio; it is left untouched. */
 { kind: "schemaTooNew"; message: string; details: SchemaTooNewDetails } | 
 /**  The database could not be opened, read or written. */
@@ -87,14 +195,139 @@ export type AppError =
 /**  The local sandbox could not start (a port refused). */
 { kind: "sandbox"; message: string; details: SandboxDetails } | 
 /**  An argument from the UI was rejected; `field` names it. */
-{ kind: "invalidInput"; message: string; details: InvalidInputDetails };
+{ kind: "invalidInput"; message: string; details: InvalidInputDetails } | 
+/**
+ *  Azure Resource Manager refused or could not be reached; `details` says which level is
+ *  missing, what to do, and the trace run holding the exchanges.
+ */
+{ kind: "arm"; message: string; details: ArmDetails_Deserialize } | 
+/**  No Azure token could be had (sign-in method, tenant, secret). */
+{ kind: "credential"; message: string; details: CredentialDetails };
 
-export type AppInfo = {
+export type AppError_Serialize = 
+/**  The database was written by a newer Gateway Studio; it is left untouched. */
+{ kind: "schemaTooNew"; message: string; details: SchemaTooNewDetails } | 
+/**  The database could not be opened, read or written. */
+{ kind: "storage"; message: string; details: StorageDetails } | 
+/**  The OS keyring is unavailable or refused; nothing was saved elsewhere. */
+{ kind: "keyring"; message: string; details: KeyringDetails } | 
+/**  The thing asked for does not exist (any more). */
+{ kind: "notFound"; message: string; details: NotFoundDetails } | 
+/**  A file or pasted text could not be read as what it should be. */
+{ kind: "invalidFile"; message: string; details: InvalidFileDetails } | 
+/**  The local sandbox could not start (a port refused). */
+{ kind: "sandbox"; message: string; details: SandboxDetails } | 
+/**  An argument from the UI was rejected; `field` names it. */
+{ kind: "invalidInput"; message: string; details: InvalidInputDetails } | 
+/**
+ *  Azure Resource Manager refused or could not be reached; `details` says which level is
+ *  missing, what to do, and the trace run holding the exchanges.
+ */
+{ kind: "arm"; message: string; details: ArmDetails_Serialize } | 
+/**  No Azure token could be had (sign-in method, tenant, secret). */
+{ kind: "credential"; message: string; details: CredentialDetails };
+
+export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
+
+export type AppInfo_Deserialize = {
 	version: string,
 	dataDir: string,
 	logDir: string,
 	databasePath: string,
-	storage: StorageStatus,
+	storage: StorageStatus_Deserialize,
+};
+
+export type AppInfo_Serialize = {
+	version: string,
+	dataDir: string,
+	logDir: string,
+	databasePath: string,
+	storage: StorageStatus_Serialize,
+};
+
+/**  A connection as ARM shows it: no secrets (ARM never returns them). */
+export type ArmConnection = ArmConnection_Serialize | ArmConnection_Deserialize;
+
+/**  A connection as ARM shows it: no secrets (ARM never returns them). */
+export type ArmConnection_Deserialize = {
+	id: string,
+	/**  The connection's own name (the last segment of its id). */
+	name: string,
+	scope: ConnectionScope,
+	/**  The resource `type`, as ARM wrote it. */
+	resourceType?: string | null,
+	/**  `properties`, as ARM wrote them. */
+	properties: Value,
+	/**  `systemData.createdAt`. */
+	createdAt?: string | null,
+	/**  `systemData.lastModifiedAt`. */
+	lastModifiedAt?: string | null,
+	raw: Value,
+};
+
+/**  A connection as ARM shows it: no secrets (ARM never returns them). */
+export type ArmConnection_Serialize = {
+	id: string,
+	/**  The connection's own name (the last segment of its id). */
+	name: string,
+	scope: ConnectionScope,
+	/**  The resource `type`, as ARM wrote it. */
+	resourceType: string | null,
+	/**  `properties`, as ARM wrote them. */
+	properties: Value,
+	/**  `systemData.createdAt`. */
+	createdAt: string | null,
+	/**  `systemData.lastModifiedAt`. */
+	lastModifiedAt: string | null,
+	raw: Value,
+};
+
+export type ArmDetails = ArmDetails_Serialize | ArmDetails_Deserialize;
+
+export type ArmDetails_Deserialize = {
+	/**  Stable code, e.g. `arm-not-found`, `arm-unauthorized`, `deploy-blocked`. */
+	code: string,
+	status?: number | null,
+	/**  ARM's `error.code`. */
+	armCode?: string | null,
+	correlationId?: string | null,
+	requestId?: string | null,
+	/**
+	 *  On a 404, the level that does not exist: `subscription`, `resourceGroup`, `account`,
+	 *  `project`, `connection` (or `deployment`).
+	 */
+	missing?: string | null,
+	/**  What to do about it. */
+	hint: string,
+	url?: string | null,
+	/**
+	 *  The trace run with every ARM exchange of the command (`check_run_get`-style lookup via
+	 *  `trace_exchange_get`).
+	 */
+	traceRunId?: string | null,
+};
+
+export type ArmDetails_Serialize = {
+	/**  Stable code, e.g. `arm-not-found`, `arm-unauthorized`, `deploy-blocked`. */
+	code: string,
+	status: number | null,
+	/**  ARM's `error.code`. */
+	armCode: string | null,
+	correlationId: string | null,
+	requestId: string | null,
+	/**
+	 *  On a 404, the level that does not exist: `subscription`, `resourceGroup`, `account`,
+	 *  `project`, `connection` (or `deployment`).
+	 */
+	missing: string | null,
+	/**  What to do about it. */
+	hint: string,
+	url: string | null,
+	/**
+	 *  The trace run with every ARM exchange of the command (`check_run_get`-style lookup via
+	 *  `trace_exchange_get`).
+	 */
+	traceRunId: string | null,
 };
 
 /**  `authConfig`: `{"type": "api_key", "name": <header>, "format": <template with {api_key}>}`. */
@@ -123,6 +356,34 @@ export type AuthConfig_Serialize = {
 	/**  Unknown keys, kept. */
 	extra: { [key in string]: Value },
 };
+
+/**  The last subscription / resource group / account / project picked in a cloud. */
+export type AzureScope = AzureScope_Serialize | AzureScope_Deserialize;
+
+/**  The last subscription / resource group / account / project picked in a cloud. */
+export type AzureScope_Deserialize = {
+	subscriptionId: string,
+	subscriptionName?: string | null,
+	resourceGroup: string,
+	account: string,
+	project?: string | null,
+};
+
+/**  The last subscription / resource group / account / project picked in a cloud. */
+export type AzureScope_Serialize = {
+	subscriptionId: string,
+	subscriptionName: string | null,
+	resourceGroup: string,
+	account: string,
+	project: string | null,
+};
+
+export type ChangeKind = "added" | "removed" | "changed" | 
+/**
+ *  A secret is sent. ARM never shows the stored one, so it cannot be compared: the one sent
+ *  replaces it.
+ */
+"secret";
 
 /**  Progress of a run, as the UI hears it. */
 export type CheckEvent = CheckEvent_Serialize | CheckEvent_Deserialize;
@@ -381,6 +642,23 @@ export type ConnectionMetadata_Serialize = {
 	extra: { [key in string]: string },
 };
 
+/**  Where connections live: an account, or one of its projects. */
+export type ConnectionParent = ConnectionParent_Serialize | ConnectionParent_Deserialize;
+
+/**  Where connections live: an account, or one of its projects. */
+export type ConnectionParent_Deserialize = {
+	account: AccountRef,
+	/**  `None`: account-level connections, shared by every project of the account. */
+	project?: string | null,
+};
+
+/**  Where connections live: an account, or one of its projects. */
+export type ConnectionParent_Serialize = {
+	account: AccountRef,
+	/**  `None`: account-level connections, shared by every project of the account. */
+	project: string | null,
+};
+
 /**  The ARM parent of the connection. */
 export type ConnectionScope = 
 /**  `…/accounts/{account}/projects/{project}/connections/{name}`. */
@@ -442,6 +720,132 @@ export type Connection_Serialize = {
 	extraProperties: { [key in string]: Value },
 };
 
+export type CredentialDetails = {
+	code: string,
+	/**  What to do about it. */
+	fix: string,
+};
+
+/**  The endpoints of a custom cloud, typed by the user. */
+export type CustomCloud = CustomCloud_Serialize | CustomCloud_Deserialize;
+
+/**  The endpoints of a custom cloud, typed by the user. */
+export type CustomCloud_Deserialize = {
+	armEndpoint?: string,
+	/**  Entra ID authority host, e.g. `https://login.microsoftonline.com`. */
+	authorityHost?: string,
+	/**  Scope of ARM tokens, e.g. `https://management.azure.com/.default`. */
+	armScope?: string,
+	/**  Scope of Foundry data-plane tokens. */
+	foundryScope?: string,
+};
+
+/**  The endpoints of a custom cloud, typed by the user. */
+export type CustomCloud_Serialize = {
+	armEndpoint: string,
+	/**  Entra ID authority host, e.g. `https://login.microsoftonline.com`. */
+	authorityHost: string,
+	/**  Scope of ARM tokens, e.g. `https://management.azure.com/.default`. */
+	armScope: string,
+	/**  Scope of Foundry data-plane tokens. */
+	foundryScope: string,
+};
+
+/**  What a DELETE did. */
+export type Deletion = 
+/**  200 (or 202): the connection existed and is gone. */
+"deleted" | 
+/**  204: there was nothing to delete. */
+"didNotExist";
+
+/**  What the PUT would do. */
+export type DeployAction = "create" | "replace";
+
+/**  Why a deploy is refused, or what needs a yes first. */
+export type DeployIssue = {
+	/**
+	 *  Stable: `invalid-connection`, `name-missing`, `secret-missing`, `field-removed`,
+	 *  `category-changed`, `auth-type-changed`.
+	 */
+	code: string,
+	message: string,
+	fix: string,
+};
+
+/**  The result of comparing a draft with what exists on Azure. Holds no secret. */
+export type DeployPlan = DeployPlan_Serialize | DeployPlan_Deserialize;
+
+/**  The result of comparing a draft with what exists on Azure. Holds no secret. */
+export type DeployPlan_Deserialize = {
+	name: string,
+	parent: ConnectionParent_Deserialize,
+	/**  Where the PUT goes. */
+	url: string,
+	action: DeployAction,
+	/**  The existing resource's body as ARM returned it (no secrets: ARM returns none). */
+	before?: Value | null,
+	/**  The body that will be sent, secret masked. */
+	after: Value,
+	changes: FieldChange_Deserialize[],
+	/**  The deploy is refused while any is here. */
+	blockers: DeployIssue[],
+	/**  Each needs an explicit yes: the PUT would lose something that exists on Azure. */
+	confirmations: DeployIssue[],
+};
+
+/**  The result of comparing a draft with what exists on Azure. Holds no secret. */
+export type DeployPlan_Serialize = {
+	name: string,
+	parent: ConnectionParent_Serialize,
+	/**  Where the PUT goes. */
+	url: string,
+	action: DeployAction,
+	/**  The existing resource's body as ARM returned it (no secrets: ARM returns none). */
+	before: Value | null,
+	/**  The body that will be sent, secret masked. */
+	after: Value,
+	changes: FieldChange_Serialize[],
+	/**  The deploy is refused while any is here. */
+	blockers: DeployIssue[],
+	/**  Each needs an explicit yes: the PUT would lose something that exists on Azure. */
+	confirmations: DeployIssue[],
+};
+
+/**  A model deployment of an account (`Microsoft.CognitiveServices/accounts/deployments`). */
+export type Deployment = Deployment_Serialize | Deployment_Deserialize;
+
+/**  A model deployment of an account (`Microsoft.CognitiveServices/accounts/deployments`). */
+export type Deployment_Deserialize = {
+	id: string,
+	name: string,
+	/**  `properties.model.name`. */
+	modelName?: string | null,
+	modelVersion?: string | null,
+	/**  `properties.model.format`, e.g. `OpenAI`. */
+	modelFormat?: string | null,
+	/**  `sku.name`, e.g. `GlobalStandard`. */
+	skuName?: string | null,
+	skuCapacity?: number | null,
+	provisioningState?: string | null,
+	raw: Value,
+};
+
+/**  A model deployment of an account (`Microsoft.CognitiveServices/accounts/deployments`). */
+export type Deployment_Serialize = {
+	id: string,
+	name: string,
+	/**  `properties.model.name`. */
+	modelName: string | null,
+	modelVersion: string | null,
+	/**  `properties.model.format`, e.g. `OpenAI`. */
+	modelFormat: string | null,
+	/**  `sku.name`, e.g. `GlobalStandard`. */
+	skuName: string | null,
+	skuCapacity: number | null,
+	provisioningState: string | null,
+	raw: Value,
+};
+
 /**  A model a discovery call returned, ready to become a row of the static `models` list. */
 export type DiscoveredModel = DiscoveredModel_Serialize | DiscoveredModel_Deserialize;
 
@@ -473,6 +877,23 @@ string;
 /**  A saved draft as the editor opens it. */
 export type Draft = Draft_Serialize | Draft_Deserialize;
 
+/**  Where a draft lives in Azure: the cloud, the account or project, and the connection name. */
+export type DraftLink = DraftLink_Serialize | DraftLink_Deserialize;
+
+/**  Where a draft lives in Azure: the cloud, the account or project, and the connection name. */
+export type DraftLink_Deserialize = {
+	cloud: CloudId,
+	parent: ConnectionParent_Deserialize,
+	name: string,
+};
+
+/**  Where a draft lives in Azure: the cloud, the account or project, and the connection name. */
+export type DraftLink_Serialize = {
+	cloud: CloudId,
+	parent: ConnectionParent_Serialize,
+	name: string,
+};
+
 /**  One row of the connection list. */
 export type DraftSummary = DraftSummary_Serialize | DraftSummary_Deserialize;
 
@@ -487,6 +908,7 @@ export type DraftSummary_Deserialize = {
 	models: ModelsSummary,
 	errors: number,
 	warnings: number,
+	linked?: DraftLink_Deserialize | null,
 	updatedAt: string,
 };
 
@@ -501,6 +923,7 @@ export type DraftSummary_Serialize = {
 	models: ModelsSummary,
 	errors: number,
 	warnings: number,
+	linked: DraftLink_Serialize | null,
 	updatedAt: string,
 };
 
@@ -510,6 +933,8 @@ export type Draft_Deserialize = {
 	connection: Connection_Deserialize,
 	/**  Which secrets are in the keyring for this draft (never their values). */
 	storedSecrets: SecretSlot[],
+	/**  The Azure connection this draft was opened from or deployed to. */
+	linked?: DraftLink_Deserialize | null,
 	createdAt: string,
 	updatedAt: string,
 };
@@ -520,6 +945,8 @@ export type Draft_Serialize = {
 	connection: Connection_Serialize,
 	/**  Which secrets are in the keyring for this draft (never their values). */
 	storedSecrets: SecretSlot[],
+	/**  The Azure connection this draft was opened from or deployed to. */
+	linked: DraftLink_Serialize | null,
 	createdAt: string,
 	updatedAt: string,
 };
@@ -536,6 +963,36 @@ export type ExportFormat =
 "terraform" | 
 /**  An ARM deployment parameters file for the Bicep template (`parameters.json`). */
 "parameters";
+
+/**
+ *  One field of `properties` that differs. Values are compact JSON text, or the metadata
+ *  string as written; secrets are never in them.
+ */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**
+ *  One field of `properties` that differs. Values are compact JSON text, or the metadata
+ *  string as written; secrets are never in them.
+ */
+export type FieldChange_Deserialize = {
+	/**  `properties.target`, `properties.metadata.models`, `properties.credentials.key`. */
+	path: string,
+	kind: ChangeKind,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**
+ *  One field of `properties` that differs. Values are compact JSON text, or the metadata
+ *  string as written; secrets are never in them.
+ */
+export type FieldChange_Serialize = {
+	/**  `properties.target`, `properties.metadata.models`, `properties.credentials.key`. */
+	path: string,
+	kind: ChangeKind,
+	before: string | null,
+	after: string | null,
+};
 
 /**
  *  One problem, located by a JSON path into the ARM body (nested metadata strings are
@@ -621,6 +1078,31 @@ export type FindingCode =
 "header-managed" | "header-duplicate" | 
 /**  A credential-looking header in metadata, which ARM returns to every reader. */
 "header-secret-in-metadata";
+
+/**  Who the credential signs in as, for the UI and the CLI ("alice@contoso.com in tenant …"). */
+export type Identity = Identity_Serialize | Identity_Deserialize;
+
+/**  Who the credential signs in as, for the UI and the CLI ("alice@contoso.com in tenant …"). */
+export type Identity_Deserialize = {
+	/**  "Azure CLI", "Service principal", "Developer tools", "Sandbox". */
+	source: string,
+	/**  The user or application, when known. */
+	account?: string | null,
+	tenantId?: string | null,
+	/**  The CLI's default subscription, when known. */
+	subscription?: string | null,
+};
+
+/**  Who the credential signs in as, for the UI and the CLI ("alice@contoso.com in tenant …"). */
+export type Identity_Serialize = {
+	/**  "Azure CLI", "Service principal", "Developer tools", "Sandbox". */
+	source: string,
+	/**  The user or application, when known. */
+	account: string | null,
+	tenantId: string | null,
+	/**  The CLI's default subscription, when known. */
+	subscription: string | null,
+};
 
 /**  A new draft made from an imported file, and what the file got wrong. */
 export type ImportedDraft = ImportedDraft_Serialize | ImportedDraft_Deserialize;
@@ -796,6 +1278,51 @@ export type Phase = "dns" | "tcp" | "proxy" | "tls" |
 "headers" | 
 /**  Reading the response body. */
 "body";
+
+/**  A Foundry project (`Microsoft.CognitiveServices/accounts/projects`). */
+export type Project = Project_Serialize | Project_Deserialize;
+
+/**  A Foundry project (`Microsoft.CognitiveServices/accounts/projects`). */
+export type Project_Deserialize = {
+	id: string,
+	/**  The project's own name (the last segment of its id). */
+	name: string,
+	location?: string | null,
+	displayName?: string | null,
+	/**  `properties.endpoints."AI Foundry API"`: the project endpoint of the data plane. */
+	foundryEndpoint?: string | null,
+	provisioningState?: string | null,
+	raw: Value,
+};
+
+/**  A Foundry project (`Microsoft.CognitiveServices/accounts/projects`). */
+export type Project_Serialize = {
+	id: string,
+	/**  The project's own name (the last segment of its id). */
+	name: string,
+	location: string | null,
+	displayName: string | null,
+	/**  `properties.endpoints."AI Foundry API"`: the project endpoint of the data plane. */
+	foundryEndpoint: string | null,
+	provisioningState: string | null,
+	raw: Value,
+};
+
+export type ResourceGroup = ResourceGroup_Serialize | ResourceGroup_Deserialize;
+
+export type ResourceGroup_Deserialize = {
+	id: string,
+	name: string,
+	location?: string | null,
+	raw: Value,
+};
+
+export type ResourceGroup_Serialize = {
+	id: string,
+	name: string,
+	location: string | null,
+	raw: Value,
+};
 
 /**  How a run ended. */
 export type RunOutcome = "running" | "passed" | "warned" | "failed" | "cancelled" | 
@@ -979,6 +1506,61 @@ export type Settings_Serialize = {
  */
 export type Severity = "error" | "warning";
 
+/**
+ *  How the app gets ARM tokens for a real cloud. The Sandbox cloud ignores it: it has its own
+ *  built-in credential.
+ */
+export type SignInMethod = SignInMethod_Serialize | SignInMethod_Deserialize;
+
+/**
+ *  How the app gets ARM tokens for a real cloud. The Sandbox cloud ignores it: it has its own
+ *  built-in credential.
+ */
+export type SignInMethod_Deserialize = 
+/**  `az login` already done: the Azure CLI's account (the default). */
+{ kind: "azureCli"; 
+/**  Ask for tokens of this tenant instead of the CLI's default one. */
+tenantId?: string | null } | 
+/**  A service principal; its secret is in the keyring, never in settings. */
+{ kind: "servicePrincipal"; tenantId: string; clientId: string } | 
+/**  The developer-tools chain (Azure CLI, then Azure Developer CLI). */
+{ kind: "developerTools"; tenantId?: string | null };
+
+/**
+ *  How the app gets ARM tokens for a real cloud. The Sandbox cloud ignores it: it has its own
+ *  built-in credential.
+ */
+export type SignInMethod_Serialize = 
+/**  `az login` already done: the Azure CLI's account (the default). */
+{ kind: "azureCli"; 
+/**  Ask for tokens of this tenant instead of the CLI's default one. */
+tenantId: string | null } | 
+/**  A service principal; its secret is in the keyring, never in settings. */
+{ kind: "servicePrincipal"; tenantId: string; clientId: string } | 
+/**  The developer-tools chain (Azure CLI, then Azure Developer CLI). */
+{ kind: "developerTools"; tenantId: string | null };
+
+/**  The sign-in as Settings → Azure shows it. The client secret itself never leaves the keyring. */
+export type SignInView = SignInView_Serialize | SignInView_Deserialize;
+
+/**  The sign-in as Settings → Azure shows it. The client secret itself never leaves the keyring. */
+export type SignInView_Deserialize = {
+	cloud: CloudId,
+	method: SignInMethod_Deserialize,
+	customCloud: CustomCloud_Deserialize,
+	/**  A service principal client secret is stored in the keyring. */
+	hasClientSecret: boolean,
+};
+
+/**  The sign-in as Settings → Azure shows it. The client secret itself never leaves the keyring. */
+export type SignInView_Serialize = {
+	cloud: CloudId,
+	method: SignInMethod_Serialize,
+	customCloud: CustomCloud_Serialize,
+	/**  A service principal client secret is stored in the keyring. */
+	hasClientSecret: boolean,
+};
+
 export type StorageDetails = {
 	path: string,
 	problem: StorageProblem,
@@ -986,9 +1568,42 @@ export type StorageDetails = {
 
 export type StorageProblem = "createDir" | "notADatabase" | "schemaConflict" | "sqlite";
 
-export type StorageStatus = { status: "ready"; schemaVersion: number; supportedSchemaVersion: number; 
+export type StorageStatus = StorageStatus_Serialize | StorageStatus_Deserialize;
+
+export type StorageStatus_Deserialize = { status: "ready"; schemaVersion: number; supportedSchemaVersion: number; 
 /**  Database file plus its write-ahead log. */
-bytes: number } | { status: "unavailable"; error: AppError };
+bytes: number } | { status: "unavailable"; error: AppError_Deserialize };
+
+export type StorageStatus_Serialize = { status: "ready"; schemaVersion: number; supportedSchemaVersion: number; 
+/**  Database file plus its write-ahead log. */
+bytes: number } | { status: "unavailable"; error: AppError_Serialize };
+
+/**  A subscription the signed-in identity can see. */
+export type Subscription = Subscription_Serialize | Subscription_Deserialize;
+
+/**  A subscription the signed-in identity can see. */
+export type Subscription_Deserialize = {
+	/**  `/subscriptions/{subscriptionId}`. */
+	id: string,
+	subscriptionId: string,
+	displayName: string,
+	tenantId?: string | null,
+	/**  `Enabled`, `Disabled`, `Warned`, `PastDue`, `Deleted`. */
+	state?: string | null,
+	raw: Value,
+};
+
+/**  A subscription the signed-in identity can see. */
+export type Subscription_Serialize = {
+	/**  `/subscriptions/{subscriptionId}`. */
+	id: string,
+	subscriptionId: string,
+	displayName: string,
+	tenantId: string | null,
+	/**  `Enabled`, `Disabled`, `Warned`, `PastDue`, `Deleted`. */
+	state: string | null,
+	raw: Value,
+};
 
 export type Theme = 
 /**  Follow the operating system's light/dark preference. */

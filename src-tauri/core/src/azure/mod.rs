@@ -6,6 +6,7 @@ pub mod arm;
 mod cloud;
 mod credential;
 pub mod identity;
+pub mod preferences;
 
 pub use arm::{ArmClient, ArmClientOptions, ArmError};
 pub use cloud::{CloudEndpoints, CloudId, CustomCloud};

@@ -1,0 +1,246 @@
+//! The app's way into Azure Resource Manager: one ARM client for the current cloud and sign-in
+//! (cached, rebuilt when either changes), and a trace run per command call that stores every
+//! ARM exchange, redacted, in the trace table.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use gateway_studio_core::azure::preferences::AzurePreferences;
+use gateway_studio_core::azure::{
+    ArmClient, CloudId, CustomCloud, SignInMethod, StaticToken, TokenSource,
+};
+use gateway_studio_core::net::HttpClient;
+use gateway_studio_core::secrets::{SecretStore, Sensitive};
+use gateway_studio_core::settings::{NetworkSettings, Settings};
+use gateway_studio_core::store::Store;
+use gateway_studio_core::trace::{TraceExchange, Traces};
+use url::Url;
+
+use crate::error::AppError;
+use crate::sandbox::SandboxService;
+
+/// The ARM scope the sandbox's token is good for (it accepts any scope; this is Public's).
+const SANDBOX_ARM_SCOPE: &str = "https://management.azure.com/.default";
+
+pub const SANDBOX_NOT_RUNNING: &str =
+    "The sandbox is not running: choose Sandbox in Settings → Azure";
+
+#[derive(Clone, Default)]
+pub struct AzureService {
+    cached: Arc<Mutex<Option<(ClientKey, ArmClient)>>>,
+}
+
+/// What the cached client was built for; any difference rebuilds it.
+#[derive(Clone, PartialEq)]
+struct ClientKey {
+    cloud: CloudId,
+    endpoint: String,
+    /// `None` in the Sandbox (its own credential).
+    method: Option<SignInMethod>,
+    network: NetworkSettings,
+    /// The sandbox's token (a restarted sandbox may have another); compared in memory only.
+    sandbox_token: Option<String>,
+}
+
+/// The client for one command call, recording its exchanges under `run_id`.
+pub struct ArmRun {
+    pub run_id: String,
+    pub cloud: CloudId,
+    pub client: ArmClient,
+    /// Where the tokens come from ("Sandbox", "Azure CLI", …).
+    pub source: String,
+    records: Arc<Mutex<Vec<TraceExchange>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl ArmRun {
+    /// Stores the exchanges recorded so far (a storage failure is logged: the command's own
+    /// answer matters more than its trace).
+    pub async fn store_traces(&self, store: &Store) {
+        let records = std::mem::take(&mut *lock(&self.records));
+        let traces = Traces::new(store);
+        for record in &records {
+            if let Err(e) = traces.insert(record).await {
+                tracing::warn!(run = %self.run_id, error = %e, "could not store an ARM trace");
+            }
+        }
+    }
+
+    /// `e` as the app error of this run.
+    pub fn error(&self, e: &gateway_studio_core::azure::ArmError) -> AppError {
+        AppError::arm(e, Some(&self.run_id))
+    }
+}
+
+impl AzureService {
+    /// Forgets the cached client (the sign-in changed).
+    pub fn invalidate(&self) {
+        *lock(&self.cached) = None;
+    }
+
+    /// A client for the current cloud and sign-in, with a fresh trace run.
+    pub async fn run(
+        &self,
+        store: &Store,
+        secrets: &dyn SecretStore,
+        sandbox: &SandboxService,
+    ) -> Result<ArmRun, AppError> {
+        let settings = Settings::load(store).await?;
+        let cloud = settings.cloud;
+        let prefs = AzurePreferences::new(store);
+        let (key, sandbox_token) = if cloud == CloudId::Sandbox {
+            let Some((endpoint, token)) = sandbox.arm_access().await else {
+                return Err(AppError::sandbox(
+                    SANDBOX_NOT_RUNNING.to_string(),
+                    "Choose Sandbox in Settings → Azure to start it, or choose another cloud.",
+                ));
+            };
+            let key = ClientKey {
+                cloud,
+                endpoint,
+                method: None,
+                network: settings.network.clone(),
+                sandbox_token: Some(token.expose().clone()),
+            };
+            (key, Some(token))
+        } else {
+            let custom = prefs.custom_cloud().await?;
+            let key = ClientKey {
+                cloud,
+                endpoint: arm_endpoint(cloud, &custom)?,
+                method: Some(prefs.sign_in_method().await?),
+                network: settings.network.clone(),
+                sandbox_token: None,
+            };
+            (key, None)
+        };
+
+        let cached = lock(&self.cached)
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, c)| c.clone());
+        let (client, source) = match cached {
+            Some(client) => (client, source_name(key.method.as_ref())),
+            None => {
+                let network = settings.network.network_options().map_err(|message| {
+                    AppError::sandbox(
+                        message,
+                        "Fix or remove the CA bundle in Settings → Network.",
+                    )
+                })?;
+                let http = HttpClient::new(&network).map_err(|e| {
+                    AppError::sandbox(
+                        e.to_string(),
+                        "Fix or remove the CA bundle in Settings → Network.",
+                    )
+                })?;
+                let endpoint = Url::parse(&key.endpoint).map_err(|e| AppError::InvalidInput {
+                    message: format!(
+                        "The ARM endpoint {} is not a URL ({e}); fix it in Settings → Azure.",
+                        key.endpoint
+                    ),
+                    details: crate::error::InvalidInputDetails {
+                        field: "customCloud.armEndpoint".into(),
+                    },
+                })?;
+                let (tokens, scope): (Arc<dyn TokenSource>, String) =
+                    match (&key.method, sandbox_token) {
+                        (None, Some(token)) => {
+                            (Arc::new(StaticToken::new(token)?), SANDBOX_ARM_SCOPE.into())
+                        }
+                        (Some(method), _) => {
+                            let custom = prefs.custom_cloud().await?;
+                            let secret = match prefs.client_secret_id().await? {
+                                Some(id) => secrets.get(&id)?,
+                                None => None,
+                            };
+                            let tokens = real_credential(method, cloud, &custom, secret, &http)?;
+                            (tokens, arm_scope(cloud, &custom))
+                        }
+                        (None, None) => unreachable!("the Sandbox key always has its token"),
+                    };
+                let client = ArmClient::new(http, endpoint, scope, tokens);
+                *lock(&self.cached) = Some((key.clone(), client.clone()));
+                (client, source_name(key.method.as_ref()))
+            }
+        };
+
+        let run_id = gateway_studio_core::checks::runs::new_run_id();
+        let records: Arc<Mutex<Vec<TraceExchange>>> = Arc::default();
+        let observer = {
+            let records = records.clone();
+            let run_id = run_id.clone();
+            Arc::new(
+                move |observed: &gateway_studio_core::azure::arm::ObservedExchange<'_>| {
+                    lock(&records).push(observed.record(&run_id));
+                },
+            )
+        };
+        Ok(ArmRun {
+            run_id,
+            cloud,
+            client: client.with_observer(observer),
+            source,
+            records,
+        })
+    }
+}
+
+fn source_name(method: Option<&SignInMethod>) -> String {
+    match method {
+        None => "Sandbox",
+        Some(SignInMethod::AzureCli { .. }) => "Azure CLI",
+        Some(SignInMethod::ServicePrincipal { .. }) => "Service principal",
+        Some(SignInMethod::DeveloperTools { .. }) => "Developer tools",
+    }
+    .to_string()
+}
+
+/// The ARM endpoint of a real or custom cloud.
+fn arm_endpoint(cloud: CloudId, custom: &CustomCloud) -> Result<String, AppError> {
+    if let Some(endpoints) = cloud.endpoints() {
+        return Ok(endpoints.arm_endpoint.to_string());
+    }
+    if custom.arm_endpoint.trim().is_empty() {
+        return Err(AppError::InvalidInput {
+            message: "The custom cloud has no ARM endpoint: set it in Settings → Azure (e.g. https://management.azure.com)."
+                .into(),
+            details: crate::error::InvalidInputDetails {
+                field: "customCloud.armEndpoint".into(),
+            },
+        });
+    }
+    Ok(custom.arm_endpoint.trim().to_string())
+}
+
+fn arm_scope(cloud: CloudId, custom: &CustomCloud) -> String {
+    match cloud.endpoints() {
+        Some(endpoints) => endpoints.arm_scope.to_string(),
+        None if !custom.arm_scope.trim().is_empty() => custom.arm_scope.trim().to_string(),
+        None => format!(
+            "{}/.default",
+            custom.arm_endpoint.trim().trim_end_matches('/')
+        ),
+    }
+}
+
+/// The credential of a real cloud for `method`. The `azure_identity` credentials are wired in
+/// by `gateway_studio_core::azure::identity::credential` (another branch); until then every
+/// real cloud fails here with a credential error.
+fn real_credential(
+    method: &SignInMethod,
+    cloud: CloudId,
+    custom: &CustomCloud,
+    client_secret: Option<Sensitive<String>>,
+    http: &HttpClient,
+) -> Result<Arc<dyn TokenSource>, AppError> {
+    let _ = (method, cloud, custom, client_secret, http);
+    Err(AppError::credential(
+        "credential-unavailable",
+        "Signing in to a real Azure cloud is not available in this build (INTEGRATOR: wire azure_identity)."
+            .into(),
+        "Use the Sandbox cloud, or a build with Azure sign-in.".into(),
+    ))
+}
