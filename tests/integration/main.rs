@@ -2,6 +2,7 @@
 //! through Tauri's real command/ACL layer, and the generated TypeScript bindings.
 
 mod arm;
+mod azure_ipc;
 mod bindings;
 mod check_cli;
 mod checks;
