@@ -63,7 +63,8 @@ pub enum AppError {
     #[error("{message}")]
     Arm {
         message: String,
-        details: ArmDetails,
+        /// Boxed: the biggest details, and every `Result<_, AppError>` pays for the largest.
+        details: Box<ArmDetails>,
     },
     /// No Azure token could be had (sign-in method, tenant, secret).
     #[error("{message}")]
@@ -117,7 +118,7 @@ impl AppError {
         });
         AppError::Arm {
             message: e.to_string(),
-            details: ArmDetails {
+            details: Box::new(ArmDetails {
                 code: e.code().to_string(),
                 status: e.status(),
                 arm_code: e.arm_code().map(str::to_string),
@@ -127,7 +128,7 @@ impl AppError {
                 hint: e.hint(),
                 url: e.url().map(str::to_string),
                 trace_run_id: run_id.map(str::to_string),
-            },
+            }),
         }
     }
 
@@ -135,7 +136,7 @@ impl AppError {
     pub fn arm_refused(code: &str, message: String, hint: String, run_id: Option<&str>) -> Self {
         AppError::Arm {
             message,
-            details: ArmDetails {
+            details: Box::new(ArmDetails {
                 code: code.to_string(),
                 status: None,
                 arm_code: None,
@@ -145,7 +146,7 @@ impl AppError {
                 hint,
                 url: None,
                 trace_run_id: run_id.map(str::to_string),
-            },
+            }),
         }
     }
 

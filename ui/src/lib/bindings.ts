@@ -200,7 +200,9 @@ export type AppError_Deserialize =
  *  Azure Resource Manager refused or could not be reached; `details` says which level is
  *  missing, what to do, and the trace run holding the exchanges.
  */
-{ kind: "arm"; message: string; details: ArmDetails_Deserialize } | 
+{ kind: "arm"; message: string; 
+/**  Boxed: the biggest details, and every `Result<_, AppError>` pays for the largest. */
+details: ArmDetails_Deserialize } | 
 /**  No Azure token could be had (sign-in method, tenant, secret). */
 { kind: "credential"; message: string; details: CredentialDetails };
 
@@ -223,7 +225,9 @@ export type AppError_Serialize =
  *  Azure Resource Manager refused or could not be reached; `details` says which level is
  *  missing, what to do, and the trace run holding the exchanges.
  */
-{ kind: "arm"; message: string; details: ArmDetails_Serialize } | 
+{ kind: "arm"; message: string; 
+/**  Boxed: the biggest details, and every `Result<_, AppError>` pays for the largest. */
+details: ArmDetails_Serialize } | 
 /**  No Azure token could be had (sign-in method, tenant, secret). */
 { kind: "credential"; message: string; details: CredentialDetails };
 
