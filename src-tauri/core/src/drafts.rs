@@ -541,6 +541,55 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_link_survives_edits_is_found_case_insensitively_and_belongs_to_one_draft() {
+        use crate::azure::arm::AccountRef;
+        let (_dir, store) = store().await;
+        let keyring = MemoryStore::default();
+        let drafts = Drafts::new(&store, &keyring);
+        let first = drafts.save(None, &apim(), &[]).await.unwrap();
+        let second = drafts.save(None, &apim(), &[]).await.unwrap();
+        assert_eq!(first.linked, None);
+        let link = DraftLink {
+            cloud: CloudId::Sandbox,
+            parent: ConnectionParent::project(AccountRef::new("s", "rg", "acct"), "proj"),
+            name: "apim-gw".into(),
+        };
+        drafts.set_link(&first.id, Some(&link)).await.unwrap();
+        // An edit keeps the link.
+        drafts.save(Some(&first.id), &apim(), &[]).await.unwrap();
+        assert_eq!(
+            drafts.get(&first.id).await.unwrap().linked,
+            Some(link.clone())
+        );
+        let mut shouted = link.clone();
+        shouted.parent.account.resource_group = "RG".into();
+        shouted.name = "APIM-GW".into();
+        assert_eq!(
+            drafts.find_linked(&shouted).await.unwrap(),
+            Some(first.id.clone())
+        );
+        let mut elsewhere = link.clone();
+        elsewhere.cloud = CloudId::Public;
+        assert_eq!(drafts.find_linked(&elsewhere).await.unwrap(), None);
+        // Linking another draft to the same resource moves the link.
+        drafts.set_link(&second.id, Some(&link)).await.unwrap();
+        assert_eq!(drafts.get(&first.id).await.unwrap().linked, None);
+        assert_eq!(
+            drafts.find_linked(&link).await.unwrap(),
+            Some(second.id.clone())
+        );
+        let listed = drafts.list().await.unwrap();
+        let row = listed.iter().find(|d| d.id == second.id).unwrap();
+        assert_eq!(row.linked, Some(link.clone()));
+        drafts.set_link(&second.id, None).await.unwrap();
+        assert_eq!(drafts.find_linked(&link).await.unwrap(), None);
+        assert!(matches!(
+            drafts.set_link("draft-gone", Some(&link)).await,
+            Err(DraftError::NotFound { .. })
+        ));
+    }
+
+    #[tokio::test]
     async fn save_keeps_secrets_out_of_sqlite_and_in_the_keyring() {
         let (dir, store) = store().await;
         let keyring = MemoryStore::default();
