@@ -152,9 +152,13 @@ impl AzureService {
                         }
                         (Some(method), _) => {
                             let custom = prefs.custom_cloud().await?;
-                            let secret = match prefs.client_secret_id().await? {
-                                Some(id) => secrets.get(&id)?,
-                                None => None,
+                            // Only a service principal has a secret: other methods never
+                            // touch the keyring (no unlock prompt for nothing).
+                            let secret = match (method, prefs.client_secret_id().await?) {
+                                (SignInMethod::ServicePrincipal { .. }, Some(id)) => {
+                                    secrets.get(&id)?
+                                }
+                                _ => None,
                             };
                             let tokens = real_credential(method, cloud, &custom, secret, &http)?;
                             (tokens, arm_scope(cloud, &custom))
