@@ -463,10 +463,14 @@ fn azure_sandbox_open_plan_deploy_and_delete() {
 
     // Traces were stored, and no token or key is anywhere in the database file.
     let text = database_bytes(dir.path());
-    assert!(
-        text.contains("ipc-meta-gw"),
-        "the traces are in the database"
-    );
+    // The PUT exchanges (labelled `put-connection:<name>`) are among the stored traces.
+    for label in [
+        "put-connection:ipc-new-gw",
+        "put-connection:ipc-meta-gw",
+        "put-connection:ipc-account-gw",
+    ] {
+        assert!(text.contains(label), "no trace {label} in the database");
+    }
     for secret in [DEMO_AZURE_TOKEN, DEMO_API_KEY, DEMO_APIM_API_KEY, NEW_KEY] {
         assert!(!text.contains(secret), "{secret} in the SQLite file");
     }
