@@ -220,6 +220,29 @@ fn azure_sandbox_pickers_scope_connections_and_restart() {
             .contains("The sandbox is not running: choose Sandbox in Settings → Azure"),
         "{e}"
     );
+    // The client follows the cloud: Public has no credential wired here, then the Sandbox
+    // (started again, maybe on other ports) answers again.
+    h.ok("cloud_select", json!({"cloud": "sandbox"}));
+    assert_eq!(
+        h.ok("azure_subscriptions", json!({}))[0]["subscriptionId"],
+        DEMO_SUBSCRIPTION_ID
+    );
+    h.ok("cloud_select", json!({"cloud": "public"}));
+    assert_eq!(
+        h.err("azure_subscriptions", json!({}))["kind"],
+        "credential"
+    );
+    assert_eq!(
+        h.ok("azure_scope_get", json!({})),
+        Value::Null,
+        "scopes are per cloud"
+    );
+    h.ok("cloud_select", json!({"cloud": "sandbox"}));
+    assert_eq!(
+        h.ok("azure_subscriptions", json!({}))[0]["subscriptionId"],
+        DEMO_SUBSCRIPTION_ID
+    );
+    assert_eq!(h.ok("azure_scope_get", json!({})), scope);
     h.stop();
 }
 
