@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use gateway_studio_core::azure::preferences::AzurePreferences;
 use gateway_studio_core::azure::{
-    ArmClient, CloudId, CustomCloud, SignInMethod, StaticToken, TokenSource,
+    ArmClient, ArmError, CloudId, CustomCloud, SignInMethod, StaticToken, TokenSource,
 };
 use gateway_studio_core::net::HttpClient;
 use gateway_studio_core::secrets::{SecretStore, Sensitive};
@@ -68,8 +68,16 @@ impl ArmRun {
         }
     }
 
-    /// `e` as the app error of this run.
-    pub fn error(&self, e: &gateway_studio_core::azure::ArmError) -> AppError {
+    /// `e` as the app error of this run: a credential that gave no token is a sign-in problem
+    /// (`AppError::Credential`), anything else an ARM one naming the run.
+    pub fn error(&self, e: &ArmError) -> AppError {
+        if let ArmError::Credential { source, .. } = e {
+            let mut error = AppError::from(source.clone());
+            if let AppError::Credential { message, .. } = &mut error {
+                *message = e.to_string();
+            }
+            return error;
+        }
         AppError::arm(e, Some(&self.run_id))
     }
 }
