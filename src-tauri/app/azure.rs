@@ -153,26 +153,34 @@ impl AzureService {
                         field: "customCloud.armEndpoint".into(),
                     },
                 })?;
-                let (tokens, scope): (Arc<dyn TokenSource>, String) =
-                    match (&key.method, sandbox_token) {
-                        (None, Some(token)) => {
-                            (Arc::new(StaticToken::new(token)?), SANDBOX_ARM_SCOPE.into())
-                        }
-                        (Some(method), _) => {
-                            let custom = prefs.custom_cloud().await?;
-                            // Only a service principal has a secret: other methods never
-                            // touch the keyring (no unlock prompt for nothing).
-                            let secret = match (method, prefs.client_secret_id().await?) {
-                                (SignInMethod::ServicePrincipal { .. }, Some(id)) => {
-                                    secrets.get(&id)?
-                                }
-                                _ => None,
-                            };
-                            let tokens = real_credential(method, cloud, &custom, secret, &http)?;
-                            (tokens, arm_scope(cloud, &custom))
-                        }
-                        (None, None) => unreachable!("the Sandbox key always has its token"),
-                    };
+                let (tokens, scope): (Arc<dyn TokenSource>, String) = match (
+                    &key.method,
+                    sandbox_token,
+                ) {
+                    (None, Some(token)) => {
+                        (Arc::new(StaticToken::new(token)?), SANDBOX_ARM_SCOPE.into())
+                    }
+                    (Some(method), _) => {
+                        let custom = prefs.custom_cloud().await?;
+                        // Only a service principal has a secret: other methods never
+                        // touch the keyring (no unlock prompt for nothing).
+                        let secret = match (method, prefs.client_secret_id().await?) {
+                            (SignInMethod::ServicePrincipal { .. }, Some(id)) => {
+                                secrets.get(&id)?
+                            }
+                            _ => None,
+                        };
+                        let tokens = real_credential(method, cloud, &custom, secret, &http)?;
+                        (tokens, arm_scope(cloud, &custom))
+                    }
+                    // The Sandbox key is only built with its token; stay an error, not a panic.
+                    (None, None) => {
+                        return Err(AppError::sandbox(
+                            SANDBOX_NOT_RUNNING.to_string(),
+                            "Choose Sandbox in Settings → Azure to start it, or choose another cloud.",
+                        ));
+                    }
+                };
                 let client = ArmClient::new(http, endpoint, scope, tokens);
                 *lock(&self.cached) = Some((key.clone(), client.clone()));
                 (client, source_name(key.method.as_ref()))
