@@ -100,7 +100,8 @@ impl Settings {
     }
 }
 
-async fn read<T: for<'de> Deserialize<'de>>(
+/// One value of the `settings` table; an unreadable one reads as absent (the default wins).
+pub(crate) async fn read<T: for<'de> Deserialize<'de>>(
     store: &Store,
     key: &str,
 ) -> Result<Option<T>, StoreError> {
@@ -121,7 +122,11 @@ async fn read<T: for<'de> Deserialize<'de>>(
     }))
 }
 
-async fn write<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), StoreError> {
+pub(crate) async fn write<T: Serialize>(
+    store: &Store,
+    key: &str,
+    value: &T,
+) -> Result<(), StoreError> {
     let json = serde_json::to_string(value).expect("settings values serialise");
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) \

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CloudId, CustomCloud, SignInMethod};
 use crate::secrets::SecretId;
+use crate::settings;
 use crate::store::{Store, StoreError};
 
 const SIGN_IN_KEY: &str = "azure.signInMethod";
@@ -73,40 +74,11 @@ impl<'a> AzurePreferences<'a> {
     }
 
     async fn read<T: for<'de> Deserialize<'de>>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let raw: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.store.pool())
-            .await
-            .map_err(|source| StoreError::Sqlx {
-                path: self.store.path().to_path_buf(),
-                source,
-            })?;
-        // An unreadable value falls back to the default, as the other settings do.
-        Ok(raw.and_then(|v| match serde_json::from_str(&v) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                tracing::warn!(key, error = %e, "ignoring an unreadable Azure preference");
-                None
-            }
-        }))
+        settings::read(self.store, key).await
     }
 
     async fn write<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_string(value).expect("preferences serialise");
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) \
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(key)
-        .bind(json)
-        .execute(self.store.pool())
-        .await
-        .map_err(|source| StoreError::Sqlx {
-            path: self.store.path().to_path_buf(),
-            source,
-        })?;
-        Ok(())
+        settings::write(self.store, key, value).await
     }
 }
 
