@@ -29,6 +29,12 @@ export const CLOUDS: readonly CloudOption[] = [
   },
   { id: 'china', label: 'Azure China', short: 'Azure China', description: 'The sovereign cloud operated by 21Vianet.' },
   {
+    id: 'custom',
+    label: 'Custom cloud',
+    short: 'Custom cloud',
+    description: 'Your own ARM endpoint, authority host and token scopes.',
+  },
+  {
     id: 'sandbox',
     label: 'Sandbox (local emulation)',
     short: 'Sandbox',

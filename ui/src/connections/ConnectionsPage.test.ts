@@ -475,7 +475,7 @@ describe('unsaved changes', () => {
     expect(document.querySelector('[data-page]')?.getAttribute('data-page')).toBe('connections');
     expect(window.location.hash).toBe('#/connections');
 
-    await fireEvent.keyDown(window, { key: '2', code: 'Digit2', ctrlKey: true });
+    await fireEvent.keyDown(window, { key: '3', code: 'Digit3', ctrlKey: true });
     await choose('save');
     await waitFor(() => expect(document.querySelector('[data-page]')?.getAttribute('data-page')).toBe('checks'));
     expect(saves(backend)).toHaveLength(1);

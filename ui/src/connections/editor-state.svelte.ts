@@ -10,6 +10,7 @@ import {
   type ConnectionCategory,
   type DiscoveredModel,
   type Draft,
+  type DraftLink,
   type Finding,
   type SecretSlot,
   type SecretValue,
@@ -55,6 +56,8 @@ export class EditorState {
   busy = $state<null | 'category' | 'save'>(null);
   status = $state<EditorStatus | null>(null);
   updatedAt = $state<string | null>(null);
+  /** The Azure resource this draft was opened from or deployed to. */
+  linked = $state<DraftLink | null>(null);
 
   #saved: Connection;
   #baseline = $state('');
@@ -68,6 +71,7 @@ export class EditorState {
       this.id = draft.id;
       this.storedSecrets = [...draft.storedSecrets];
       this.updatedAt = draft.updatedAt;
+      this.linked = draft.linked ?? null;
     }
     this.#baseline = JSON.stringify(connectionFromForm(this.form, this.#present()));
   }
@@ -167,6 +171,7 @@ export class EditorState {
       this.id = draft.id;
       this.storedSecrets = [...draft.storedSecrets];
       this.updatedAt = draft.updatedAt;
+      this.linked = draft.linked ?? null;
       this.#saved = draft.connection;
       for (const s of secrets) {
         if (this.typed[s.slot] === s.value) this.typed[s.slot] = '';

@@ -31,6 +31,23 @@ import type {
   StorageProblem,
   Theme,
   TraceExchange_Serialize,
+  Account_Serialize,
+  AccountRef,
+  ArmConnection_Serialize,
+  AzureScope_Deserialize,
+  AzureScope_Serialize,
+  ConnectionParent_Deserialize,
+  CustomCloud_Deserialize,
+  Deletion,
+  DeployPlan_Serialize,
+  Deployment_Serialize,
+  Identity_Serialize,
+  Project_Serialize,
+  ResourceGroup_Serialize,
+  SignInMethod_Deserialize,
+  SignInView_Serialize,
+  Subscription_Serialize,
+  TraceSummary_Serialize,
 } from './bindings';
 
 export type { AppError, AppInfo, Settings_Serialize as Settings, StorageStatus, Theme } from './bindings';
@@ -79,6 +96,29 @@ export type {
   Severity,
 } from './bindings';
 
+export type {
+  Account_Serialize as Account,
+  AccountRef,
+  ArmConnection_Serialize as ArmConnection,
+  ArmDetails_Serialize as ArmDetails,
+  AzureScope_Serialize as AzureScope,
+  ChangeKind,
+  ConnectionParent_Serialize as ConnectionParent,
+  CustomCloud_Serialize as CustomCloud,
+  Deletion,
+  DeployIssue,
+  DeployPlan_Serialize as DeployPlan,
+  Deployment_Serialize as Deployment,
+  DraftLink_Serialize as DraftLink,
+  FieldChange_Serialize as FieldChange,
+  Identity_Serialize as Identity,
+  Project_Serialize as Project,
+  ResourceGroup_Serialize as ResourceGroup,
+  SignInMethod_Serialize as SignInMethod,
+  SignInView_Serialize as SignInView,
+  Subscription_Serialize as Subscription,
+} from './bindings';
+
 export type InternalError = { kind: 'internal'; message: string };
 export type UiError = AppError | InternalError;
 
@@ -102,6 +142,8 @@ const APP_ERROR_KINDS: ReadonlySet<string> = new Set([
   'invalidFile',
   'sandbox',
   'invalidInput',
+  'arm',
+  'credential',
 ]);
 
 function isAppError(value: unknown): value is AppError {
@@ -296,6 +338,93 @@ export function cloudSelect(cloud: CloudId): Promise<CloudStatus_Serialize> {
   return unwrap(() => commands.cloudSelect(cloud));
 }
 
+// ---- azure ---------------------------------------------------------------------------------
+// Every call reaches Azure Resource Manager for the chosen cloud (in the Sandbox, the emulator
+// inside the app). Failures are `arm` (with ARM's code, correlation id and the trace run) or
+// `credential` (no token: the fix names the command to run).
+
+export function azureSignInGet(): Promise<SignInView_Serialize> {
+  return unwrap(() => commands.azureSignInGet());
+}
+
+/** `clientSecret` goes to the keyring (null keeps the stored one); `customCloud` null keeps it. */
+export function azureSignInSet(
+  method: SignInMethod_Deserialize,
+  clientSecret: string | null,
+  customCloud: CustomCloud_Deserialize | null,
+): Promise<SignInView_Serialize> {
+  return unwrap(() => commands.azureSignInSet(method, clientSecret, customCloud));
+}
+
+/** Who the app signs in as (asks the credential for an ARM token). */
+export function azureWhoami(): Promise<Identity_Serialize> {
+  return unwrap(() => commands.azureWhoami());
+}
+
+export function azureSubscriptions(): Promise<Subscription_Serialize[]> {
+  return unwrap(() => commands.azureSubscriptions());
+}
+
+export function azureResourceGroups(subscriptionId: string): Promise<ResourceGroup_Serialize[]> {
+  return unwrap(() => commands.azureResourceGroups(subscriptionId));
+}
+
+/** Foundry accounts (kind AIServices) first. */
+export function azureAccounts(subscriptionId: string, resourceGroup: string): Promise<Account_Serialize[]> {
+  return unwrap(() => commands.azureAccounts(subscriptionId, resourceGroup));
+}
+
+export function azureProjects(account: AccountRef): Promise<Project_Serialize[]> {
+  return unwrap(() => commands.azureProjects(account));
+}
+
+/** The last pick in the current cloud, or null. */
+export function azureScopeGet(): Promise<AzureScope_Serialize | null> {
+  return unwrap(() => commands.azureScopeGet());
+}
+
+export function azureScopeSet(scope: AzureScope_Deserialize): Promise<void> {
+  return unwrap(() => commands.azureScopeSet(scope)).then(() => undefined);
+}
+
+/** The connections of a project or an account; gateway ones (ApiManagement, ModelGateway) first. */
+export function azureConnections(parent: ConnectionParent_Deserialize): Promise<ArmConnection_Serialize[]> {
+  return unwrap(() => commands.azureConnections(parent));
+}
+
+/** A local draft linked to the Azure connection (created, or refreshed keeping its secret). */
+export function azureConnectionOpen(parent: ConnectionParent_Deserialize, name: string): Promise<Draft_Serialize> {
+  return unwrap(() => commands.azureConnectionOpen(parent, name));
+}
+
+/** What a deploy of the saved draft would do: create or replace, the diff, blockers. */
+export function azureDeployPlan(draftId: string, parent: ConnectionParent_Deserialize): Promise<DeployPlan_Serialize> {
+  return unwrap(() => commands.azureDeployPlan(draftId, parent));
+}
+
+/** PUTs the saved draft (planned again first); refused with blockers or unconfirmed losses. */
+export function azureDeploy(
+  draftId: string,
+  parent: ConnectionParent_Deserialize,
+  confirmed: boolean,
+): Promise<ArmConnection_Serialize> {
+  return unwrap(() => commands.azureDeploy(draftId, parent, confirmed));
+}
+
+export function azureConnectionDelete(parent: ConnectionParent_Deserialize, name: string): Promise<Deletion> {
+  return unwrap(() => commands.azureConnectionDelete(parent, name));
+}
+
+/** The account's model deployments. */
+export function azureDeployments(account: AccountRef): Promise<Deployment_Serialize[]> {
+  return unwrap(() => commands.azureDeployments(account));
+}
+
+/** The ARM exchanges of one call (an `arm` error's `traceRunId`). */
+export function azureTraceList(runId: string): Promise<TraceSummary_Serialize[]> {
+  return unwrap(() => commands.azureTraceList(runId));
+}
+
 // ---- closing the window ---------------------------------------------------------------------
 // Best effort: outside the desktop app (tests, a plain browser) there is no window to guard.
 
@@ -392,6 +521,16 @@ export function describeError(e: UiError): ErrorDescription {
         title: `Invalid value for ${e.details.field}`,
         body: sentence(e.message),
       };
+    case 'arm':
+      return {
+        title: ARM_TITLES[e.details.code] ?? (e.details.missing ? `${LEVELS[e.details.missing] ?? e.details.missing} not found` : 'Azure refused the request'),
+        body: `${sentence(e.message)} ${sentence(e.details.hint)}`.trim(),
+      };
+    case 'credential':
+      return {
+        title: 'No Azure sign-in',
+        body: `${sentence(e.message)} ${sentence(e.details.fix)}`.trim(),
+      };
     case 'internal':
       return {
         title: 'The request did not reach the backend',
@@ -399,6 +538,22 @@ export function describeError(e: UiError): ErrorDescription {
       };
   }
 }
+
+/** The levels an ARM 404 can name, as people say them. */
+export const LEVELS: Record<string, string> = {
+  subscription: 'Subscription',
+  resourceGroup: 'Resource group',
+  account: 'Foundry account',
+  project: 'Project',
+  connection: 'Connection',
+  deployment: 'Model deployment',
+};
+
+const ARM_TITLES: Record<string, string> = {
+  'deploy-blocked': 'The deploy was refused before anything was sent',
+  'deploy-needs-confirmation': 'The deploy needs your confirmation',
+  'deploy-secret-missing': 'The secret is missing',
+};
 
 /** A backend message as a sentence: capital first letter, closing full stop. */
 function sentence(message: string): string {

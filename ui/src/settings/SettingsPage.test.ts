@@ -182,7 +182,7 @@ describe('Settings → Azure', () => {
   const cloudOption = (id: string) => section().querySelector(`[data-cloud-option="${id}"]`) as HTMLInputElement;
   const checked = () => (section().querySelector('[data-cloud-option]:checked') as HTMLInputElement | null)?.value ?? null;
 
-  it('offers the four clouds as a radio group with the stored one checked', async () => {
+  it('offers the five clouds as a radio group with the stored one checked', async () => {
     fakeBackend({ settings: settingsWith({ cloud: 'china' }) });
     openSettings();
     const group = within(section()).getByRole('radiogroup', { name: 'Cloud' });
@@ -190,13 +190,14 @@ describe('Settings → Azure', () => {
       'public',
       'usGovernment',
       'china',
+      'custom',
       'sandbox',
     ]);
     expect(group.textContent).toContain('Azure US Government');
     expect(group.textContent).toContain('Sandbox (local emulation)');
     await waitFor(() => expect(checked()).toBe('china'));
-    // Signing in is not built: said once, here, where one would look for it.
-    expect(screen.getByTestId('sign-in-later').textContent).toMatch(/later version/);
+    // A real cloud: how to sign in, with the Azure CLI as the default.
+    await waitFor(() => expect((screen.getByTestId('sign-in-azureCli') as HTMLInputElement).checked).toBe(true));
     expect(screen.queryByTestId('settings-sandbox')).toBeNull();
   });
 
@@ -231,7 +232,7 @@ describe('Settings → Azure', () => {
     expect(details.textContent).toContain(SANDBOX_VIEW.armEndpoint);
     expect(details.textContent).toContain(SANDBOX_VIEW.projectEndpoint);
     expect(within(details).getAllByTestId('sandbox-gateway')).toHaveLength(2);
-    expect(screen.queryByTestId('sign-in-later')).toBeNull();
+    expect(screen.queryByTestId('sign-in-card')).toBeNull();
 
     await fireEvent.click(cloudOption('public'));
     await waitFor(() => expect(screen.queryByTestId('settings-sandbox')).toBeNull());

@@ -52,13 +52,14 @@ describe('routing', () => {
     expect(navLink('checks').getAttribute('aria-current')).toBe('page');
   });
 
-  it('lists the six pages as links in the main navigation, Settings last', () => {
+  it('lists the seven pages as links in the main navigation, Settings last', () => {
     fakeBackend();
     start();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     const links = within(nav).getAllByRole('link');
     expect(links.map((l) => l.getAttribute('href'))).toEqual([
       '#/connections',
+      '#/azure',
       '#/checks',
       '#/playground',
       '#/traces',
@@ -86,9 +87,9 @@ describe('routing', () => {
 
 describe('keyboard', () => {
   it.each([
-    [{ key: '2', code: 'Digit2', ctrlKey: true }, 'checks'],
-    [{ key: '3', code: 'Digit3', ctrlKey: true }, 'playground'],
-    [{ key: '6', code: 'Digit6', metaKey: true }, 'settings'],
+    [{ key: '2', code: 'Digit2', ctrlKey: true }, 'azure'],
+    [{ key: '3', code: 'Digit3', ctrlKey: true }, 'checks'],
+    [{ key: '7', code: 'Digit7', metaKey: true }, 'settings'],
   ])('%o switches to %s', async (keys, page) => {
     fakeBackend();
     start();

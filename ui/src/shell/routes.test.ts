@@ -4,6 +4,7 @@ import { PAGES, hrefFor, pageFromHash } from './routes';
 describe('pageFromHash', () => {
   it.each([
     ['#/connections', 'connections'],
+    ['#/azure', 'azure'],
     ['#/checks', 'checks'],
     ['#/playground', 'playground'],
     ['#/traces', 'traces'],
@@ -26,6 +27,7 @@ describe('pageFromHash', () => {
   it('keeps the sidebar order, Settings last', () => {
     expect(PAGES.map((p) => p.title)).toEqual([
       'Connections',
+      'Azure',
       'Checks',
       'Agent playground',
       'Traces',

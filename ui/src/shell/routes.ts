@@ -1,9 +1,9 @@
-// The six pages, in sidebar order, and the hash each one lives at (`#/connections`, ...).
-// The order is also the Ctrl+1 … Ctrl+6 order.
+// The pages, in sidebar order, and the hash each one lives at (`#/connections`, ...).
+// The order is also the Ctrl+1 … Ctrl+7 order.
 
 import type { IconName } from '../lib/icons';
 
-export type PageId = 'connections' | 'checks' | 'playground' | 'traces' | 'history' | 'settings';
+export type PageId = 'connections' | 'azure' | 'checks' | 'playground' | 'traces' | 'history' | 'settings';
 
 export type PageMeta = {
   id: PageId;
@@ -18,6 +18,12 @@ export const PAGES: readonly PageMeta[] = [
     title: 'Connections',
     subtitle: 'ApiManagement and ModelGateway connections for your Foundry projects.',
     icon: 'connections',
+  },
+  {
+    id: 'azure',
+    title: 'Azure',
+    subtitle: 'Pick a Foundry project, then deploy, open and delete its gateway connections.',
+    icon: 'cloud',
   },
   {
     id: 'checks',

@@ -14,25 +14,26 @@ const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
 describe('shortcutFor', () => {
   it.each([
     ['1', 'connections'],
-    ['2', 'checks'],
-    ['3', 'playground'],
-    ['4', 'traces'],
-    ['5', 'history'],
-    ['6', 'settings'],
+    ['2', 'azure'],
+    ['3', 'checks'],
+    ['4', 'playground'],
+    ['5', 'traces'],
+    ['6', 'history'],
+    ['7', 'settings'],
   ])('Ctrl+%s goes to %s', (digit, page) => {
     expect(shortcutFor(key(digit, { ctrlKey: true }), false)).toEqual({ type: 'page', page });
   });
 
   it('accepts ⌘ (Meta) as well as Ctrl', () => {
-    expect(shortcutFor(key('4', { metaKey: true }), false)).toEqual({ type: 'page', page: 'traces' });
+    expect(shortcutFor(key('5', { metaKey: true }), false)).toEqual({ type: 'page', page: 'traces' });
   });
 
   it('works even while typing, since a modifier is held', () => {
-    expect(shortcutFor(key('2', { ctrlKey: true }), true)).toEqual({ type: 'page', page: 'checks' });
+    expect(shortcutFor(key('3', { ctrlKey: true }), true)).toEqual({ type: 'page', page: 'checks' });
   });
 
   it('uses the physical digit row on layouts where the key is not a digit', () => {
-    expect(shortcutFor({ ...key('é', { ctrlKey: true }), code: 'Digit2' }, false)).toEqual({
+    expect(shortcutFor({ ...key('é', { ctrlKey: true }), code: 'Digit3' }, false)).toEqual({
       type: 'page',
       page: 'checks',
     });
@@ -41,7 +42,7 @@ describe('shortcutFor', () => {
   it('ignores digits without a modifier, with Alt, and beyond the last page', () => {
     expect(shortcutFor(key('1'), false)).toBeNull();
     expect(shortcutFor(key('1', { ctrlKey: true, altKey: true }), false)).toBeNull();
-    expect(shortcutFor(key('7', { ctrlKey: true }), false)).toBeNull();
+    expect(shortcutFor(key('8', { ctrlKey: true }), false)).toBeNull();
     expect(shortcutFor(key('1', { ctrlKey: true, shiftKey: true }), false)).toBeNull();
   });
 

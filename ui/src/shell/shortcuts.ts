@@ -8,7 +8,7 @@ export type ShortcutAction = { type: 'page'; page: PageId } | { type: 'help' };
 export type KeyLike = Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>;
 
 /**
- * Ctrl+1…6 (⌘ on macOS, either is accepted) go to a page; `?` and Ctrl+/ open the help.
+ * Ctrl+1…7 (⌘ on macOS, either is accepted) go to a page; `?` and Ctrl+/ open the help.
  * `typing` is true when focus is in a text field, where a bare `?` is just a character.
  */
 export function shortcutFor(e: KeyLike, typing: boolean): ShortcutAction | null {

@@ -3,6 +3,7 @@
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { AppError, AppInfo, Settings } from '../lib/api';
+import { FakeAzure, type AzureOptions } from './azure';
 import { FakeChecks, type ChecksOptions } from './checks';
 import { FakeCloud, type CloudOptions } from './cloud';
 import { FakeConnections, type ConnectionOptions } from './connections';
@@ -62,6 +63,8 @@ export type FakeBackend = {
   checks: FakeChecks;
   /** The cloud choice and the sandbox; `cloud.hold()` keeps the next start waiting. */
   cloud: FakeCloud;
+  /** Azure: scope, connections on Azure, sign-in. */
+  azure: FakeAzure;
   /** The settings as stored now. */
   settings(): Settings;
 };
@@ -80,11 +83,13 @@ export function fakeBackend(
     connections?: ConnectionOptions;
     checks?: ChecksOptions;
     cloud?: CloudOptions;
+    azure?: AzureOptions;
   } = {},
 ): FakeBackend {
   const calls: Call[] = [];
   const connections = new FakeConnections(options.connections);
   const checks = new FakeChecks(options.checks);
+  const azure = new FakeAzure(connections, options.azure);
   let settings: Settings = structuredClone(options.settings ?? settingsWith({}));
   const cloud = new FakeCloud(
     { get: () => settings, set: (next) => (settings = next) },
@@ -121,6 +126,11 @@ export function fakeBackend(
       case 'window_close_confirmed':
         return null;
       default:
+        if (cmd.startsWith('azure_')) {
+          const answer = azure.handle(cmd, args as Record<string, unknown>);
+          if (cmd === 'azure_sign_in_get' || cmd === 'azure_sign_in_set') (answer as { cloud: string }).cloud = settings.cloud;
+          return answer;
+        }
         if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
         if (cmd.startsWith('check_run_') || cmd === 'trace_exchange_get') return checks.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
@@ -132,6 +142,7 @@ export function fakeBackend(
     connections,
     checks,
     cloud,
+    azure,
     settings: () => structuredClone(settings),
   };
 }

@@ -68,7 +68,7 @@ function seededDraft(id: string, name: string, style: 'openai' | 'apim', target:
     };
   }
   const at = '2025-01-02T09:00:00Z';
-  return { id, connection: c, storedSecrets: ['apiKey'], createdAt: at, updatedAt: at };
+  return { id, connection: c, storedSecrets: ['apiKey'], createdAt: at, updatedAt: at, linked: null };
 }
 
 export class FakeCloud {

@@ -166,6 +166,7 @@ export class FakeConnections {
             : { kind: 'none' },
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
+      linked: d.linked ?? null,
       updatedAt: d.updatedAt,
     };
   }
@@ -212,6 +213,8 @@ export class FakeConnections {
           storedSecrets: (Object.keys(stored) as SecretSlot[]).sort(),
           createdAt: this.drafts.get(id)?.createdAt ?? now,
           updatedAt: now,
+          // Like the backend: saving keeps the draft's Azure link.
+          linked: this.drafts.get(id)?.linked ?? null,
         };
         this.drafts.delete(id);
         this.drafts.set(id, draft);
@@ -248,5 +251,5 @@ export class FakeConnections {
 export function draft(id: string, patch: (c: Connection) => void, storedSecrets: SecretSlot[] = []): Draft {
   const c = template('ApiManagement');
   patch(c);
-  return { id, connection: c, storedSecrets, createdAt: '2025-01-01T10:00:00Z', updatedAt: '2025-01-01T10:00:00Z' };
+  return { id, connection: c, storedSecrets, createdAt: '2025-01-01T10:00:00Z', updatedAt: '2025-01-01T10:00:00Z', linked: null };
 }
