@@ -1,5 +1,6 @@
 //! End-to-end: the real window, driven like a user would.
 
+mod azure;
 mod checks;
 mod connections;
 mod sandbox;

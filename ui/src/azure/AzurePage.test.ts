@@ -177,6 +177,9 @@ describe('deploy dialog', () => {
     const { backend, dialog } = await openDeploy();
     await waitFor(() => expect(within(dialog).getByTestId('deploy-action').getAttribute('data-action')).toBe('create'));
     expect(dialog.textContent).toContain('project sandbox-project of sandbox-foundry');
+    // A create lists its fields on request (all of them are new).
+    expect(within(dialog).queryByTestId('deploy-changes')).toBeNull();
+    await fireEvent.click(within(dialog).getByRole('button', { name: /The 2 fields it will have/ }));
     expect(within(dialog).getByTestId('deploy-changes').textContent).toContain('********');
     await fireEvent.click(within(dialog).getByTestId('deploy-confirm'));
     await waitFor(() => expect(within(dialog).getByTestId('deploy-done').textContent).toContain('litellm-prod was created'));
