@@ -12,6 +12,7 @@ use gateway_studio_e2e::fantoccini::key::Key;
 /// (route, title, shows the "not in this build" empty state)
 const PAGES: &[(&str, &str, bool)] = &[
     ("connections", "Connections", false),
+    ("azure", "Azure", false),
     ("checks", "Checks", false),
     ("playground", "Agent playground", true),
     ("traces", "Traces", true),
@@ -71,9 +72,9 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
         dir.path().display()
     );
 
-    // Keyboard: Ctrl+3 opens the Agent playground, Ctrl+1 the Connections page.
+    // Keyboard: Ctrl+4 opens the Agent playground (the fourth page), Ctrl+1 the Connections page.
     let body = app.client.find(Locator::Css("body")).await.unwrap();
-    body.send_keys(&format!("{}3", char::from(Key::Control)))
+    body.send_keys(&format!("{}4", char::from(Key::Control)))
         .await
         .unwrap();
     app.wait_for_text("[data-page='playground'] h1", "Agent playground")
@@ -104,7 +105,7 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    app.screenshot("07-settings-dark").await;
+    app.screenshot("08-settings-dark").await;
     app.wait_for("[data-nav='connections']")
         .await
         .click()
@@ -112,7 +113,7 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
         .unwrap();
     app.wait_for_text("[data-page='connections'] h1", "Connections")
         .await;
-    app.screenshot("08-connections-dark").await;
+    app.screenshot("09-connections-dark").await;
     app.close().await;
 
     let app = Session::launch(dir.path()).await;
@@ -156,7 +157,7 @@ async fn a_database_from_a_newer_version_is_explained_and_left_untouched() {
         .wait_for_text("[data-testid='storage-error']", "newer")
         .await;
     assert!(banner.contains("untouched"), "{banner}");
-    app.screenshot("09-newer-database").await;
+    app.screenshot("10-newer-database").await;
     app.close().await;
 
     assert_eq!(
