@@ -46,6 +46,15 @@ pub enum CredentialError {
     EnvVarEmpty { var: String },
     #[error("the access token given is empty: give the bearer token itself (without `Bearer `)")]
     Empty,
+    /// Signing in failed for a known reason (`az` missing, login expired, wrong tenant, a
+    /// rejected client secret); `code` names it for the UI, `fix` is the command or setting.
+    #[error("{credential}: {reason}. {fix}")]
+    SignIn {
+        code: &'static str,
+        credential: String,
+        reason: String,
+        fix: String,
+    },
     /// A credential could not produce a token (the `azure_identity` sources report here).
     #[error("{credential} could not get a token for {scope}: {reason}. {fix}")]
     Unavailable {
@@ -64,6 +73,31 @@ impl CredentialError {
             Self::EnvVarEmpty { .. } => "token-env-empty",
             Self::Empty => "token-empty",
             Self::Unavailable { .. } => "credential-unavailable",
+            Self::SignIn { code, .. } => code,
+        }
+    }
+
+    /// The message without its fix, and the fix, for a caller that shows them apart (the
+    /// window's error note, the CLI's `fix:` line). Messages that carry their fix inline
+    /// have `None`.
+    pub fn parts(&self) -> (String, Option<String>) {
+        match self {
+            Self::SignIn {
+                credential,
+                reason,
+                fix,
+                ..
+            } => (format!("{credential}: {reason}"), Some(fix.clone())),
+            Self::Unavailable {
+                credential,
+                scope,
+                reason,
+                fix,
+            } => (
+                format!("{credential} could not get a token for {scope}: {reason}"),
+                Some(fix.clone()),
+            ),
+            other => (other.to_string(), None),
         }
     }
 }

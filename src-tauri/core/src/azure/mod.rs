@@ -7,6 +7,7 @@ mod cloud;
 mod credential;
 pub mod identity;
 pub mod preferences;
+pub mod sign_in;
 
 pub use arm::{ArmClient, ArmClientOptions, ArmError};
 pub use cloud::{CloudEndpoints, CloudId, CustomCloud};

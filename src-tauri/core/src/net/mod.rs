@@ -30,7 +30,7 @@ mod probe;
 mod proxy;
 mod sse;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod tls;
 
 pub const MAX_REDIRECTS: usize = 5;

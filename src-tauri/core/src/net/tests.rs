@@ -22,15 +22,15 @@ use crate::secrets::Sensitive;
 // ---------------------------------------------------------------------------------------------
 // Certificates
 
-struct Pki {
-    ca_pem: String,
+pub(crate) struct Pki {
+    pub(crate) ca_pem: String,
     /// For `localhost` and 127.0.0.1, signed by the CA.
-    localhost: Arc<rustls::ServerConfig>,
+    pub(crate) localhost: Arc<rustls::ServerConfig>,
     /// For `other.example` only, signed by the same CA.
     other_name: Arc<rustls::ServerConfig>,
 }
 
-fn pki() -> &'static Pki {
+pub(crate) fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(|| {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
@@ -70,7 +70,7 @@ fn server_config(cert: CertificateDer<'static>, key_der: Vec<u8>) -> Arc<rustls:
     Arc::new(config)
 }
 
-fn client(trust_test_ca: bool, proxy: ProxySettings) -> HttpClient {
+pub(crate) fn client(trust_test_ca: bool, proxy: ProxySettings) -> HttpClient {
     let extra_ca_pem = if trust_test_ca {
         vec![("test CA".to_owned(), pki().ca_pem.clone())]
     } else {
@@ -91,12 +91,12 @@ fn direct() -> HttpClient {
 // A tiny HTTP/1.1 server: one request per connection, then `Connection: close`.
 
 #[derive(Debug, Clone)]
-struct Seen {
-    method: String,
+pub(crate) struct Seen {
+    pub(crate) method: String,
     /// The request target as sent: origin-form, or absolute-form through a proxy.
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(crate) target: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Seen {
@@ -108,7 +108,7 @@ impl Seen {
     }
 }
 
-enum Reply {
+pub(crate) enum Reply {
     /// The whole response at once.
     Now(Vec<u8>),
     /// Each piece after its delay: trickles and event streams.
@@ -117,7 +117,7 @@ enum Reply {
     Silence,
 }
 
-fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+pub(crate) fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
     Reply::Now(response_bytes(status, headers, body))
 }
 
@@ -137,7 +137,7 @@ fn response_bytes(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8>
 
 type Handler = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
 
-struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
     connections: Arc<AtomicUsize>,
@@ -150,15 +150,15 @@ impl Server {
     fn http(&self, path: &str) -> Url {
         self.url("http", "127.0.0.1", path)
     }
-    fn https(&self, path: &str) -> Url {
+    pub(crate) fn https(&self, path: &str) -> Url {
         self.url("https", "localhost", path)
     }
-    fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("seen").clone()
     }
 }
 
-async fn serve(
+pub(crate) async fn serve(
     tls: Option<Arc<rustls::ServerConfig>>,
     handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
 ) -> Server {
