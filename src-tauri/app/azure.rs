@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use gateway_studio_core::azure::preferences::AzurePreferences;
+use gateway_studio_core::azure::sign_in::{self, Shell};
 use gateway_studio_core::azure::{
     ArmClient, ArmError, CloudId, CustomCloud, SignInMethod, StaticToken, TokenSource,
 };
@@ -19,7 +20,7 @@ use crate::error::AppError;
 use crate::sandbox::SandboxService;
 
 /// The ARM scope the sandbox's token is good for (it accepts any scope; this is Public's).
-const SANDBOX_ARM_SCOPE: &str = "https://management.azure.com/.default";
+pub const SANDBOX_ARM_SCOPE: &str = "https://management.azure.com/.default";
 
 pub const SANDBOX_NOT_RUNNING: &str =
     "The sandbox is not running: choose Sandbox in Settings → Azure";
@@ -48,6 +49,8 @@ pub struct ArmRun {
     pub client: ArmClient,
     /// Where the tokens come from ("Sandbox", "Azure CLI", …).
     pub source: String,
+    /// The sign-in of a real cloud; `None` in the Sandbox.
+    pub method: Option<SignInMethod>,
     records: Arc<Mutex<Vec<TraceExchange>>>,
 }
 
@@ -72,11 +75,9 @@ impl ArmRun {
     /// (`AppError::Credential`), anything else an ARM one naming the run.
     pub fn error(&self, e: &ArmError) -> AppError {
         if let ArmError::Credential { source, .. } = e {
-            let mut error = AppError::from(source.clone());
-            if let AppError::Credential { message, .. } = &mut error {
-                *message = e.to_string();
-            }
-            return error;
+            // The credential's own words say where the token should have come from; the fix
+            // goes to `details.fix` alone.
+            return AppError::from(source.clone());
         }
         AppError::arm(e, Some(&self.run_id))
     }
@@ -203,6 +204,7 @@ impl AzureService {
             cloud,
             client: client.with_observer(observer),
             source,
+            method: key.method.clone(),
             records,
         })
     }
@@ -235,7 +237,7 @@ fn arm_endpoint(cloud: CloudId, custom: &CustomCloud) -> Result<String, AppError
     Ok(custom.arm_endpoint.trim().to_string())
 }
 
-fn arm_scope(cloud: CloudId, custom: &CustomCloud) -> String {
+pub fn arm_scope(cloud: CloudId, custom: &CustomCloud) -> String {
     match cloud.endpoints() {
         Some(endpoints) => endpoints.arm_scope.to_string(),
         None if !custom.arm_scope.trim().is_empty() => custom.arm_scope.trim().to_string(),
@@ -246,9 +248,8 @@ fn arm_scope(cloud: CloudId, custom: &CustomCloud) -> String {
     }
 }
 
-/// The credential of a real cloud for `method`. The `azure_identity` credentials are wired in
-/// by `gateway_studio_core::azure::identity::credential` (another branch); until then every
-/// real cloud fails here with a credential error.
+/// The `azure_identity` credential of a real or custom cloud for `method`, signing in at the
+/// cloud's Entra ID authority host. `az`/`azd` are looked up on the app's own PATH.
 fn real_credential(
     method: &SignInMethod,
     cloud: CloudId,
@@ -256,11 +257,28 @@ fn real_credential(
     client_secret: Option<Sensitive<String>>,
     http: &HttpClient,
 ) -> Result<Arc<dyn TokenSource>, AppError> {
-    let _ = (method, cloud, custom, client_secret, http);
-    Err(AppError::credential(
-        "credential-unavailable",
-        "Signing in to a real Azure cloud is not available in this build (INTEGRATOR: wire azure_identity)."
-            .into(),
-        "Use the Sandbox cloud, or a build with Azure sign-in.".into(),
-    ))
+    let authority = authority_host(cloud, custom);
+    Ok(sign_in::credential(
+        method,
+        &authority,
+        client_secret,
+        http,
+        Shell::default(),
+    )?)
+}
+
+/// Entra ID of a real cloud, or the custom cloud's (public Entra ID when it names none).
+pub fn authority_host(cloud: CloudId, custom: &CustomCloud) -> String {
+    match cloud.endpoints() {
+        Some(endpoints) => endpoints.authority_host.to_string(),
+        None if !custom.authority_host.trim().is_empty() => custom
+            .authority_host
+            .trim()
+            .trim_end_matches('/')
+            .to_string(),
+        None => CloudId::Public
+            .endpoints()
+            .map(|e| e.authority_host.to_string())
+            .unwrap_or_default(),
+    }
 }

@@ -163,11 +163,11 @@ impl AppError {
 
 impl From<CredentialError> for AppError {
     fn from(e: CredentialError) -> Self {
-        let fix = match &e {
-            CredentialError::Unavailable { fix, .. } => fix.clone(),
-            _ => "Check the sign-in in Settings → Azure, then try again.".to_string(),
-        };
-        AppError::credential(e.code(), e.to_string(), fix)
+        // The fix goes to `details.fix` alone, so the UI does not say it twice.
+        let (message, fix) = e.parts();
+        let fix =
+            fix.unwrap_or_else(|| "Check the sign-in in Settings → Azure, then try again.".into());
+        AppError::credential(e.code(), message, fix)
     }
 }
 

@@ -11,6 +11,7 @@ use gateway_studio_core::azure::arm::{
     Project, ResourceGroup, Subscription,
 };
 use gateway_studio_core::azure::preferences::{AzurePreferences, AzureScope};
+use gateway_studio_core::azure::sign_in::{self, Shell};
 use gateway_studio_core::azure::{CloudId, CustomCloud, Identity, SignInMethod};
 use gateway_studio_core::connection::{ConnectionAuth, SecretSlot};
 use gateway_studio_core::drafts::{Draft, DraftLink};
@@ -134,7 +135,8 @@ pub async fn azure_sign_in_set(
 }
 
 /// Who the app signs in as: asks the credential for an ARM token (by listing subscriptions, the
-/// cheapest call every identity may make).
+/// cheapest call every identity may make); for the Azure CLI and the developer tools, also the
+/// account and tenant `az account show` names.
 #[tauri::command]
 #[specta::specta]
 pub async fn azure_whoami(state: State<'_, AppState>) -> Result<Identity, AppError> {
@@ -144,12 +146,20 @@ pub async fn azure_whoami(state: State<'_, AppState>) -> Result<Identity, AppErr
     run.store_traces(store).await;
     let subscriptions = result.map_err(|e| run.error(&e))?;
     let first = subscriptions.first();
-    Ok(Identity {
+    let mut identity = Identity {
         source: run.source.clone(),
         account: None,
         tenant_id: first.and_then(|s| s.tenant_id.clone()),
         subscription: first.map(|s| s.display_name.clone()),
-    })
+    };
+    if let Some(method) = &run.method {
+        let (tokens, scope) = run.client.tokens();
+        let shown = sign_in::who_am_i(method, tokens, scope, &Shell::default()).await?;
+        identity.account = shown.account;
+        identity.tenant_id = shown.tenant_id.or(identity.tenant_id);
+        identity.subscription = shown.subscription.or(identity.subscription);
+    }
+    Ok(identity)
 }
 
 #[tauri::command]

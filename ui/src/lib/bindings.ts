@@ -78,7 +78,8 @@ export const commands = {
 	azureSignInSet: (method: SignInMethod_Deserialize, clientSecret: string | null, customCloud: CustomCloud_Deserialize | null) => typedError<SignInView_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_sign_in_set", { method, clientSecret, customCloud })),
 	/**
 	 *  Who the app signs in as: asks the credential for an ARM token (by listing subscriptions, the
-	 *  cheapest call every identity may make).
+	 *  cheapest call every identity may make); for the Azure CLI and the developer tools, also the
+	 *  account and tenant `az account show` names.
 	 */
 	azureWhoami: () => typedError<Identity_Serialize, AppError_Serialize>(__TAURI_INVOKE("azure_whoami")),
 	azureSubscriptions: () => typedError<Subscription_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_subscriptions")),

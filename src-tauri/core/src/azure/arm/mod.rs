@@ -249,6 +249,11 @@ impl ArmClient {
         &self.options
     }
 
+    /// Where this client's tokens come from, and the scope it asks for.
+    pub fn tokens(&self) -> (&dyn TokenSource, &str) {
+        (self.tokens.as_ref(), &self.scope)
+    }
+
     // --- Subscriptions, resource groups, accounts, projects ---
 
     pub async fn list_subscriptions(&self) -> Result<Vec<Subscription>, ArmError> {
