@@ -1,6 +1,7 @@
 //! Command-line interface. With no subcommand the binary opens the window; subcommands run the
 //! same engine headless, for scripts and pipelines.
 
+mod azure;
 mod check;
 mod sandbox;
 
@@ -10,9 +11,12 @@ use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
-use gateway_studio_core::connection::{Finding, ImportedConnection, Severity, validate};
+use gateway_studio_core::connection::{
+    Finding, ImportedConnection, SecretSlot, Severity, validate,
+};
 use gateway_studio_core::export::{ExportError, ExportFormat, export, import};
 use gateway_studio_core::paths::Paths;
+use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::store::{Store, supported_schema_version};
 
 #[derive(Debug, Parser)]
@@ -82,6 +86,16 @@ pub enum ConnectionCommand {
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
     },
+    /// Create or replace the connection on Azure (ARM PUT) after printing the plan: what exists,
+    /// what changes. Refuses a PUT that would wipe the stored secret; asks for --yes before one
+    /// that removes fields or changes the category or auth type. Exit 1 when refused.
+    Deploy(azure::DeployArgs),
+    /// Print a connection as ARM has it (no secrets: ARM never returns them).
+    Get(azure::NamedArgs),
+    /// List the project's (or, without --project, the account's) connections, gateways first.
+    List(azure::AzureArgs),
+    /// Delete a connection from Azure (asks first, or --yes).
+    Delete(azure::DeleteArgs),
 }
 
 fn export_format_parser() -> impl TypedValueParser<Value = ExportFormat> {
@@ -98,17 +112,45 @@ pub enum Format {
 pub fn run(command: Command, paths: &Paths) -> ExitCode {
     match command {
         Command::Info { format } => info(paths, format),
-        Command::Connection { command } => connection(command),
+        Command::Connection { command } => connection(command, paths),
         Command::Check(args) => check::check(args, paths),
         Command::Sandbox(args) => sandbox::sandbox(args),
     }
 }
 
-fn connection(command: ConnectionCommand) -> ExitCode {
+fn connection(command: ConnectionCommand, paths: &Paths) -> ExitCode {
     match command {
         ConnectionCommand::Validate { file, format } => validate_file(&file, format),
         ConnectionCommand::Export { file, format, name } => export_file(&file, format, name),
+        ConnectionCommand::Deploy(args) => azure::deploy(args, paths),
+        ConnectionCommand::Get(args) => azure::get(args, paths),
+        ConnectionCommand::List(args) => azure::list(args, paths),
+        ConnectionCommand::Delete(args) => azure::delete(args, paths),
     }
+}
+
+/// A secret from `--…-env VAR` (which must be set), else the slot's default variable
+/// (`GATEWAY_API_KEY`, `GATEWAY_CLIENT_SECRET`), else `fallback`.
+fn env_secret(
+    flag: &str,
+    var: Option<&str>,
+    slot: SecretSlot,
+    fallback: Option<&Sensitive<String>>,
+) -> Result<Option<Sensitive<String>>, String> {
+    if let Some(var) = var {
+        return match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(Sensitive::new(v))),
+            _ => Err(format!(
+                "{flag} {var}: the environment variable {var} is not set or empty. Export it, or leave out {flag}."
+            )),
+        };
+    }
+    if let Ok(v) = std::env::var(slot.env_var())
+        && !v.is_empty()
+    {
+        return Ok(Some(Sensitive::new(v)));
+    }
+    Ok(fallback.cloned())
 }
 
 fn validate_file(file: &Path, format: Format) -> ExitCode {

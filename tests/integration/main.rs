@@ -7,6 +7,7 @@ mod bindings;
 mod check_cli;
 mod checks;
 mod cli;
+mod connection_arm_cli;
 mod connection_cli;
 mod ipc;
 mod sandbox_cli;

@@ -18,7 +18,7 @@ use gateway_studio_core::settings::{Settings, network_options};
 use gateway_studio_core::store::Store;
 use tokio_util::sync::CancellationToken;
 
-use super::{Format, emit, read_connection};
+use super::{Format, emit, env_secret, read_connection};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -60,29 +60,6 @@ fn bad_input(message: String) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// A secret from `--…-env VAR` (which must be set), else the default variable, else FILE.
-fn secret(
-    flag: &str,
-    var: Option<&str>,
-    slot: SecretSlot,
-    from_file: Option<&Sensitive<String>>,
-) -> Result<Option<Sensitive<String>>, String> {
-    if let Some(var) = var {
-        return match std::env::var(var) {
-            Ok(v) if !v.is_empty() => Ok(Some(Sensitive::new(v))),
-            _ => Err(format!(
-                "{flag} {var}: the environment variable {var} is not set or empty. Export it, or leave out {flag}."
-            )),
-        };
-    }
-    if let Ok(v) = std::env::var(slot.env_var())
-        && !v.is_empty()
-    {
-        return Ok(Some(Sensitive::new(v)));
-    }
-    Ok(from_file.cloned())
-}
-
 pub fn check(args: CheckArgs, paths: &Paths) -> ExitCode {
     let imported = match read_connection(&args.file) {
         Ok(imported) => imported,
@@ -110,13 +87,13 @@ pub fn check(args: CheckArgs, paths: &Paths) -> ExitCode {
     };
     let secrets = (|| {
         Ok::<_, String>(CheckSecrets {
-            api_key: secret(
+            api_key: env_secret(
                 "--api-key-env",
                 args.api_key_env.as_deref(),
                 SecretSlot::ApiKey,
                 from_file(SecretSlot::ApiKey),
             )?,
-            client_secret: secret(
+            client_secret: env_secret(
                 "--client-secret-env",
                 args.client_secret_env.as_deref(),
                 SecretSlot::ClientSecret,
