@@ -1,6 +1,7 @@
 //! The Gateway Studio domain. Nothing in this crate knows about Tauri: the desktop shell, the
 //! CLI and the tests all drive the same code.
 
+pub mod agent_service;
 pub mod azure;
 pub mod checks;
 pub mod connection;

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::agents::check_metadata;
 use super::errors::{Reply, invalid_payload, json_object, ok, openai_not_found};
-use super::items::normalize;
 use super::paging::Page;
 use super::store::Conversation;
 use super::{Shared, new_id, now};
+use gateway_studio_core::agent_service::items::normalize;
 
 /// Most items one request may add (OpenAI's limit, §6.3).
 pub(super) const MAX_ITEMS: usize = 20;

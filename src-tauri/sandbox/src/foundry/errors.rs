@@ -31,12 +31,10 @@ use crate::dialect::{self, azure_error, openai_error};
 
 pub const UNAUTHORIZED: &str = "Unauthorized";
 pub const INVALID_PAYLOAD: &str = "invalid_payload";
-pub const MODEL_NOT_FOUND: &str = "model_not_found";
-pub const DEPLOYMENT_NOT_FOUND: &str = "DeploymentNotFound";
+pub use gateway_studio_core::agent_service::model::{
+    DEPLOYMENT_NOT_FOUND, GATEWAY_ERROR, GATEWAY_TIMEOUT, MODEL_NOT_FOUND, RATE_LIMITED,
+};
 pub const NOT_FOUND: &str = "not_found";
-pub const RATE_LIMITED: &str = "rate_limit_exceeded";
-pub const GATEWAY_ERROR: &str = "gateway_error";
-pub const GATEWAY_TIMEOUT: &str = "gateway_timeout";
 
 /// What the service answers to the removed preview key (byo-gateway.md §7 row 10; the
 /// service's own words as reported in microsoft-foundry/new-foundry-portal#118).

@@ -43,7 +43,6 @@
 mod agents;
 mod conversations;
 pub mod errors;
-mod items;
 mod paging;
 mod responses;
 mod runner;
@@ -53,7 +52,7 @@ mod store;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -72,8 +71,7 @@ use crate::world::World;
 
 /// The only api-version the project routes accept (GA v1, byo-gateway.md §6.1).
 pub const API_VERSION: &str = "v1";
-/// How long one gateway call (token, discovery or chat) may take, body included \[I\].
-pub const GATEWAY_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub use gateway_studio_core::agent_service::model::GATEWAY_CALL_TIMEOUT;
 /// What a missing or wrong bearer token gets (byo-gateway.md §7 row 12).
 pub const UNAUTHORIZED_MESSAGE: &str = "Unauthorized. Access token is missing, invalid, audience is incorrect (https://ai.azure.com/), or have expired.";
 

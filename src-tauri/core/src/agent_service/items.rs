@@ -1,6 +1,6 @@
 //! Conversation and response items (the Responses API's `message`, `function_call` and
 //! `function_call_output`), and how a run turns them into the chat-completions `messages` it
-//! sends the gateway.
+//! sends the gateway. The sandbox's Agent Service and the app's local runs share them.
 
 use std::collections::BTreeSet;
 
@@ -9,12 +9,12 @@ use serde_json::{Map, Value, json};
 use super::new_id;
 
 /// Why an item was refused: the message and the `param` it is about.
-pub(super) type ItemError = (String, String);
+pub type ItemError = (String, String);
 
-pub(super) const ROLES: [&str; 4] = ["user", "assistant", "system", "developer"];
+pub const ROLES: [&str; 4] = ["user", "assistant", "system", "developer"];
 
 /// A user message item holding `text`.
-pub(super) fn user_message(text: &str) -> Value {
+pub fn user_message(text: &str) -> Value {
     json!({
         "type": "message",
         "id": new_id("msg"),
@@ -44,7 +44,7 @@ fn text_field<'a>(
 
 /// `item` as the service stores it: with an `id` and `status`, message content as parts.
 /// `param` locates it in the request (`input[0]`, `items[2]`).
-pub(super) fn normalize(item: &Value, param: &str) -> Result<Value, ItemError> {
+pub fn normalize(item: &Value, param: &str) -> Result<Value, ItemError> {
     let Some(object) = item.as_object() else {
         return Err((
             format!("Invalid type for '{param}': expected an object."),
@@ -169,7 +169,7 @@ pub(super) fn normalize(item: &Value, param: &str) -> Result<Value, ItemError> {
 }
 
 /// The text of a message item's content parts.
-pub(super) fn message_text(item: &Value) -> String {
+pub fn message_text(item: &Value) -> String {
     match item.get("content") {
         Some(Value::String(text)) => text.clone(),
         Some(Value::Array(parts)) => parts
@@ -190,7 +190,7 @@ fn field<'a>(item: &'a Value, key: &str) -> &'a str {
 
 /// Every function call has its output, and every output answers an earlier call, as the
 /// Responses API requires before it calls the model again.
-pub(super) fn check_tool_outputs(context: &[Value]) -> Result<(), ItemError> {
+pub fn check_tool_outputs(context: &[Value]) -> Result<(), ItemError> {
     let mut calls: Vec<&str> = Vec::new();
     let mut answered: BTreeSet<&str> = BTreeSet::new();
     for item in context {
@@ -221,7 +221,7 @@ pub(super) fn check_tool_outputs(context: &[Value]) -> Result<(), ItemError> {
 }
 
 /// Whether the context holds anything for the model to answer (a message or a tool output).
-pub(super) fn has_prompt(context: &[Value]) -> bool {
+pub fn has_prompt(context: &[Value]) -> bool {
     context
         .iter()
         .any(|item| matches!(kind(item), "message" | "function_call_output"))
@@ -231,7 +231,7 @@ pub(super) fn has_prompt(context: &[Value]) -> bool {
 /// items in order. Function calls become an assistant message's `tool_calls` (merged into the
 /// assistant message right before them), outputs `tool` messages. `developer` messages go as
 /// `system` [I] (not every gateway knows the `developer` role).
-pub(super) fn chat_messages(instructions: Option<&str>, context: &[Value]) -> Vec<Value> {
+pub fn chat_messages(instructions: Option<&str>, context: &[Value]) -> Vec<Value> {
     let mut messages: Vec<Value> = Vec::new();
     if let Some(instructions) = instructions.filter(|i| !i.is_empty()) {
         messages.push(json!({ "role": "system", "content": instructions }));
