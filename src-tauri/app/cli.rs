@@ -1,6 +1,7 @@
 //! Command-line interface. With no subcommand the binary opens the window; subcommands run the
 //! same engine headless, for scripts and pipelines.
 
+mod agent;
 mod azure;
 mod check;
 mod sandbox;
@@ -55,10 +56,23 @@ pub enum Command {
     /// Call the gateway of a connection file exactly as the Foundry Agent Service would, and
     /// explain every failure. Exit 0 when no check failed, 1 when one did, 2 on bad input.
     Check(check::CheckArgs),
+    /// Prompt agents through a gateway connection.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
     /// Run the local emulators (Azure Resource Manager, the Foundry Agent Service data plane,
     /// two sample gateways and an OAuth2 token endpoint) until interrupted. Prints one JSON
     /// line with the endpoints, the token they accept and the demo keys.
     Sandbox(sandbox::SandboxArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Send one prompt to a prompt agent whose model is CONNECTION/DEPLOYMENT and print the
+    /// reply (and the tool calls), then clean up. With --local FILE the agent loop runs inside
+    /// Gateway Studio against the gateway of the connection in FILE.
+    Run(agent::RunArgs),
 }
 
 /// FILE is ARM connection JSON: a PUT body, an exported arm.json, or `az rest --method get`
@@ -115,6 +129,9 @@ pub fn run(command: Command, paths: &Paths) -> ExitCode {
         Command::Connection { command } => connection(command, paths),
         Command::Check(args) => check::check(args, paths),
         Command::Sandbox(args) => sandbox::sandbox(args),
+        Command::Agent {
+            command: AgentCommand::Run(args),
+        } => agent::run(args, paths),
     }
 }
 

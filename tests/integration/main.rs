@@ -1,6 +1,7 @@
 //! Integration tests of the desktop app package: the CLI as a user runs it, the IPC surface
 //! through Tauri's real command/ACL layer, and the generated TypeScript bindings.
 
+mod agent_cli;
 mod arm;
 mod azure_ipc;
 mod bindings;
