@@ -54,6 +54,8 @@ struct Progress {
     headers_ms: Option<u64>,
     first_byte_ms: Option<u64>,
     received: u64,
+    /// Where each server-sent event goes as soon as it is complete (a live stream).
+    events: Option<tokio::sync::mpsc::UnboundedSender<super::SseEvent>>,
 }
 
 impl Progress {
@@ -62,7 +64,12 @@ impl Progress {
     }
 }
 
-pub(super) async fn send(client: &HttpClient, request: HttpRequest, limits: Limits) -> Exchange {
+pub(super) async fn send(
+    client: &HttpClient,
+    request: HttpRequest,
+    limits: Limits,
+    events: Option<tokio::sync::mpsc::UnboundedSender<super::SseEvent>>,
+) -> Exchange {
     let started_at = SystemTime::now();
     let mut progress = Progress {
         clock: Instant::now(),
@@ -71,6 +78,7 @@ pub(super) async fn send(client: &HttpClient, request: HttpRequest, limits: Limi
         headers_ms: None,
         first_byte_ms: None,
         received: 0,
+        events,
     };
     // Redirects stay on the origin, so the proxy decision holds for every hop.
     let proxy = client.proxy.proxy_for(&request.url);
@@ -229,7 +237,14 @@ async fn read_response(
         progress.first_byte_ms.get_or_insert(at_ms);
         progress.received += chunk.len() as u64;
         if let Some(parser) = &mut sse {
+            let before = parser.events().len();
             parser.feed(&chunk, at_ms);
+            if let Some(events) = &progress.events {
+                for event in &parser.events()[before..] {
+                    // A listener that went away only stops hearing; the exchange goes on.
+                    let _ = events.send(event.clone());
+                }
+            }
         }
         let room = limits.max_body_bytes.saturating_sub(body.len());
         body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());

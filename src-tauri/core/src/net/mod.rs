@@ -251,7 +251,18 @@ impl HttpClient {
     /// Sends `request`, following same-origin redirects, and reports what happened. Never
     /// fails: a network problem is the exchange's `outcome`.
     pub async fn send(&self, request: HttpRequest, limits: Limits) -> Exchange {
-        client::send(self, request, limits).await
+        client::send(self, request, limits, None).await
+    }
+
+    /// [`HttpClient::send`] that also hands each server-sent event to `events` the moment it
+    /// is complete, so a reply can be shown while it streams. The exchange still holds them all.
+    pub async fn send_streaming(
+        &self,
+        request: HttpRequest,
+        limits: Limits,
+        events: tokio::sync::mpsc::UnboundedSender<SseEvent>,
+    ) -> Exchange {
+        client::send(self, request, limits, Some(events)).await
     }
 
     /// Checks reachability step by step (DNS, TCP, proxy CONNECT, TLS), each step bounded by

@@ -33,6 +33,11 @@ impl SseParser {
         self.partial.extend_from_slice(rest);
     }
 
+    /// The events completed so far.
+    pub(crate) fn events(&self) -> &[SseEvent] {
+        &self.events
+    }
+
     /// The events completed so far. An event not ended by a blank line is dropped, as the
     /// EventSource spec does at end of stream.
     pub(crate) fn finish(self) -> Vec<SseEvent> {

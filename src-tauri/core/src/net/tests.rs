@@ -677,6 +677,46 @@ async fn send_parses_server_sent_events_as_they_arrive() {
 }
 
 #[tokio::test]
+async fn send_streaming_hands_over_each_event_before_the_stream_ends() {
+    let server = serve(None, |_| {
+        let head =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                .to_vec();
+        Reply::Paced(vec![
+            (Duration::ZERO, head),
+            (Duration::ZERO, b"data: one\n\n".to_vec()),
+            (Duration::from_millis(300), b"data: two\n\n".to_vec()),
+        ])
+    })
+    .await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = std::time::Instant::now();
+    let client = direct();
+    let sending = tokio::spawn(async move {
+        client
+            .send_streaming(get(server.http("/stream")), limits(2000), tx)
+            .await
+    });
+    let first = rx.recv().await.expect("the first event");
+    assert_eq!(first.data, "one");
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "the first event came only with the end of the stream"
+    );
+    assert_eq!(rx.recv().await.expect("the second event").data, "two");
+    let exchange = sending.await.unwrap();
+    assert_eq!(
+        ok(&exchange).sse_events.len(),
+        2,
+        "the exchange keeps them all"
+    );
+    assert!(
+        rx.recv().await.is_none(),
+        "the sender is gone with the exchange"
+    );
+}
+
+#[tokio::test]
 async fn send_never_puts_secrets_in_failures() {
     let port = closed_port().await;
     let mut request = post(
