@@ -10,5 +10,6 @@ mod checks;
 mod cli;
 mod connection_arm_cli;
 mod connection_cli;
+mod foundry;
 mod ipc;
 mod sandbox_cli;

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod connection;
 pub mod drafts;
 pub mod export;
+pub mod foundry;
 pub mod gateway;
 pub mod logging;
 pub mod net;
