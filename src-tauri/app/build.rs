@@ -40,6 +40,13 @@ const COMMANDS: &[&str] = &[
     "azure_connection_delete",
     "azure_deployments",
     "azure_trace_list",
+    "playground_start",
+    "playground_send",
+    "playground_end",
+    "playground_history",
+    "playground_conversation",
+    "playground_leftovers",
+    "playground_clean_up",
 ];
 
 fn main() {

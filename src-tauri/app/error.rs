@@ -72,6 +72,23 @@ pub enum AppError {
         message: String,
         details: CredentialDetails,
     },
+    /// An agent could not be set up or run (the service's or the gateway's words).
+    #[error("{message}")]
+    Agent {
+        message: String,
+        details: AgentDetails,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentDetails {
+    /// `model_not_found`, `DeploymentNotFound`, `PermissionDenied`, `gateway_error`, …
+    pub code: String,
+    /// What to change.
+    pub fix: String,
+    /// The trace run holding the exchanges, when there were some.
+    pub trace_run_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -156,6 +173,42 @@ impl AppError {
             details: CredentialDetails {
                 code: code.to_string(),
                 fix,
+            },
+        }
+    }
+}
+
+impl AppError {
+    pub fn agent(code: &str, message: String, fix: String, trace_run_id: Option<String>) -> Self {
+        AppError::Agent {
+            message,
+            details: AgentDetails {
+                code: code.to_string(),
+                fix,
+                trace_run_id,
+            },
+        }
+    }
+}
+
+impl From<gateway_studio_core::playground::HistoryError> for AppError {
+    fn from(e: gateway_studio_core::playground::HistoryError) -> Self {
+        use gateway_studio_core::playground::HistoryError;
+        match e {
+            HistoryError::Store(store) => store.into(),
+            HistoryError::NotFound { id } => AppError::NotFound {
+                message: format!("no playground conversation {id}: it may have been purged"),
+                details: NotFoundDetails {
+                    what: "conversation".into(),
+                    id,
+                },
+            },
+            HistoryError::Corrupt { ref id, .. } => AppError::Storage {
+                message: e.to_string(),
+                details: StorageDetails {
+                    path: format!("agent_conversations/{id}"),
+                    problem: StorageProblem::Sqlite,
+                },
             },
         }
     }

@@ -18,6 +18,7 @@ use gateway_studio_core::store::supported_schema_version;
 mod azure;
 mod checks;
 mod cloud;
+mod playground;
 
 pub use azure::SignInView;
 pub use checks::CheckEvent;
@@ -67,6 +68,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         azure::azure_connection_delete,
         azure::azure_deployments,
         azure::azure_trace_list,
+        playground::playground_start,
+        playground::playground_send,
+        playground::playground_end,
+        playground::playground_history,
+        playground::playground_conversation,
+        playground::playground_leftovers,
+        playground::playground_clean_up,
     ])
 }
 

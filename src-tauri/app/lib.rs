@@ -7,6 +7,7 @@ pub mod cli;
 pub mod close_guard;
 pub mod error;
 pub mod ipc;
+pub mod playground;
 pub mod sandbox;
 pub mod state;
 
@@ -52,13 +53,7 @@ fn open_window(paths: Paths) -> ExitCode {
     let store = tauri::async_runtime::block_on(Store::open(&paths.database()));
     match &store {
         Err(e) => tracing::error!("{e}"),
-        // Runs a previous process left `running` did not finish: say so in history.
-        Ok(store) => {
-            let runs = gateway_studio_core::checks::runs::Runs::new(store);
-            if let Ok(n @ 1..) = tauri::async_runtime::block_on(runs.mark_interrupted()) {
-                tracing::warn!(runs = n, "marked interrupted check runs");
-            }
-        }
+        Ok(store) => tauri::async_runtime::block_on(recover_interrupted(store)),
     }
     let result = configure(
         tauri::Builder::default(),
@@ -77,6 +72,23 @@ fn open_window(paths: Paths) -> ExitCode {
 
 /// Everything the window needs besides its context; the IPC tests use it with Tauri's mock
 /// runtime so they exercise the same handlers and capabilities as the app.
+/// What a previous process left unfinished: check runs still `running` and playground
+/// conversations still `open` are marked interrupted (their Foundry test agents are then
+/// offered for deletion).
+pub async fn recover_interrupted(store: &Store) {
+    let runs = gateway_studio_core::checks::runs::Runs::new(store);
+    if let Ok(n @ 1..) = runs.mark_interrupted().await {
+        tracing::warn!(runs = n, "marked interrupted check runs");
+    }
+    let history = gateway_studio_core::playground::History::new(store);
+    if let Ok(n @ 1..) = history.mark_interrupted().await {
+        tracing::warn!(
+            conversations = n,
+            "marked interrupted playground conversations"
+        );
+    }
+}
+
 pub fn configure<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     state: state::AppState,

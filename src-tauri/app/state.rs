@@ -9,6 +9,7 @@ use crate::azure::AzureService;
 use crate::checks::CheckService;
 use crate::close_guard::CloseGuard;
 use crate::error::AppError;
+use crate::playground::PlaygroundService;
 use crate::sandbox::SandboxService;
 
 pub struct AppState {
@@ -20,6 +21,7 @@ pub struct AppState {
     pub checks: CheckService,
     pub sandbox: SandboxService,
     pub azure: AzureService,
+    pub playground: PlaygroundService,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             checks: CheckService::default(),
             sandbox: SandboxService::default(),
             azure: AzureService::default(),
+            playground: PlaygroundService::default(),
         }
     }
 

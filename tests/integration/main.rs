@@ -12,4 +12,5 @@ mod connection_arm_cli;
 mod connection_cli;
 mod foundry;
 mod ipc;
+mod playground_ipc;
 mod sandbox_cli;

@@ -13,6 +13,7 @@ pub mod logging;
 pub mod net;
 pub mod oauth2;
 pub mod paths;
+pub mod playground;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -120,6 +120,34 @@ export const commands = {
 	 *  open one with `trace_exchange_get`.
 	 */
 	azureTraceList: (runId: string) => typedError<TraceSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("azure_trace_list", { runId })),
+	/**
+	 *  Starts a conversation: locally (the gateway's credential and the deployment are checked
+	 *  first, as the service does), or in Foundry (a test agent version and a conversation are
+	 *  created in the project).
+	 */
+	playgroundStart: (request: PlaygroundStart_Deserialize) => typedError<PlaygroundSessionView_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_start", { request })),
+	/**
+	 *  One turn: a message, or the outputs of the last turn's function calls. Text arrives on
+	 *  `on_text` as it streams; the answer is the turn as stored (a failed turn carries its error
+	 *  and the fix, not an `Err`).
+	 */
+	playgroundSend: (conversationId: string, input: TurnInput, onText: Channel<string>) => typedError<TurnRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_send", { conversationId, input, onText })),
+	/**
+	 *  Ends the conversation: what Foundry created for it is deleted (a failure to delete is kept
+	 *  and offered again as a left-over).
+	 */
+	playgroundEnd: (conversationId: string) => typedError<ConversationSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_end", { conversationId })),
+	/**  Conversations, newest first. */
+	playgroundHistory: () => typedError<ConversationSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("playground_history")),
+	/**  One conversation with its turns (read-only; continue it with `continueFrom`). */
+	playgroundConversation: (conversationId: string) => typedError<ConversationRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_conversation", { conversationId })),
+	/**
+	 *  Foundry test agents and conversations that were never deleted (the app stopped during a
+	 *  test, or deleting failed).
+	 */
+	playgroundLeftovers: () => typedError<ConversationSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("playground_leftovers")),
+	/**  Deletes a left-over's agent and conversation in Foundry, signed in as the Azure page is. */
+	playgroundCleanUp: (conversationId: string) => typedError<ConversationSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_clean_up", { conversationId })),
 };
 
 /* Types */
@@ -180,6 +208,26 @@ export type Account_Serialize = {
 	raw: Value,
 };
 
+export type AgentDetails = AgentDetails_Serialize | AgentDetails_Deserialize;
+
+export type AgentDetails_Deserialize = {
+	/**  `model_not_found`, `DeploymentNotFound`, `PermissionDenied`, `gateway_error`, … */
+	code: string,
+	/**  What to change. */
+	fix: string,
+	/**  The trace run holding the exchanges, when there were some. */
+	traceRunId?: string | null,
+};
+
+export type AgentDetails_Serialize = {
+	/**  `model_not_found`, `DeploymentNotFound`, `PermissionDenied`, `gateway_error`, … */
+	code: string,
+	/**  What to change. */
+	fix: string,
+	/**  The trace run holding the exchanges, when there were some. */
+	traceRunId: string | null,
+};
+
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = 
@@ -205,7 +253,9 @@ export type AppError_Deserialize =
 /**  Boxed: the biggest details, and every `Result<_, AppError>` pays for the largest. */
 details: ArmDetails_Deserialize } | 
 /**  No Azure token could be had (sign-in method, tenant, secret). */
-{ kind: "credential"; message: string; details: CredentialDetails };
+{ kind: "credential"; message: string; details: CredentialDetails } | 
+/**  An agent could not be set up or run (the service's or the gateway's words). */
+{ kind: "agent"; message: string; details: AgentDetails_Deserialize };
 
 export type AppError_Serialize = 
 /**  The database was written by a newer Gateway Studio; it is left untouched. */
@@ -230,7 +280,9 @@ export type AppError_Serialize =
 /**  Boxed: the biggest details, and every `Result<_, AppError>` pays for the largest. */
 details: ArmDetails_Serialize } | 
 /**  No Azure token could be had (sign-in method, tenant, secret). */
-{ kind: "credential"; message: string; details: CredentialDetails };
+{ kind: "credential"; message: string; details: CredentialDetails } | 
+/**  An agent could not be set up or run (the service's or the gateway's words). */
+{ kind: "agent"; message: string; details: AgentDetails_Serialize };
 
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
@@ -478,6 +530,15 @@ export type CheckResult_Serialize = {
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
+/**  What became of what a Foundry run created (an agent version, a conversation). */
+export type Cleanup = 
+/**  Nothing was created (local runs). */
+"none" | 
+/**  Created and not deleted yet. */
+"pending" | "done" | 
+/**  Deleting failed; `cleanup_error` says why. */
+"failed";
+
 /**
  *  Which Azure the app talks to. `Sandbox` is the local emulation (the `sandbox` crate): its
  *  endpoints are loopback URLs known only once it runs.
@@ -723,6 +784,66 @@ export type Connection_Serialize = {
 	 *  overrides a modelled key when serialised.
 	 */
 	extraProperties: { [key in string]: Value },
+};
+
+/**  A conversation with its settings and turns, to reopen. */
+export type ConversationRecord = ConversationRecord_Serialize | ConversationRecord_Deserialize;
+
+/**  A conversation with its settings and turns, to reopen. */
+export type ConversationRecord_Deserialize = {
+	summary: ConversationSummary_Deserialize,
+	settings: PlaygroundSettings_Deserialize,
+	turns: TurnRecord_Deserialize[],
+};
+
+/**  A conversation with its settings and turns, to reopen. */
+export type ConversationRecord_Serialize = {
+	summary: ConversationSummary_Serialize,
+	settings: PlaygroundSettings_Serialize,
+	turns: TurnRecord_Serialize[],
+};
+
+export type ConversationState = "open" | "ended" | 
+/**  The app stopped while it was open. */
+"interrupted";
+
+/**  A conversation as the History and the playground list it. */
+export type ConversationSummary = ConversationSummary_Serialize | ConversationSummary_Deserialize;
+
+/**  A conversation as the History and the playground list it. */
+export type ConversationSummary_Deserialize = {
+	id: string,
+	mode: PlaygroundMode,
+	/**  `<connection>/<deployment>`. */
+	model: string,
+	draftId?: string | null,
+	connectionName: string,
+	state: ConversationState,
+	cleanup: Cleanup,
+	cleanupError?: string | null,
+	foundry?: FoundryResources_Deserialize | null,
+	startedAtMs: number,
+	endedAtMs?: number | null,
+	turns: number,
+	failedTurns: number,
+};
+
+/**  A conversation as the History and the playground list it. */
+export type ConversationSummary_Serialize = {
+	id: string,
+	mode: PlaygroundMode,
+	/**  `<connection>/<deployment>`. */
+	model: string,
+	draftId: string | null,
+	connectionName: string,
+	state: ConversationState,
+	cleanup: Cleanup,
+	cleanupError: string | null,
+	foundry: FoundryResources_Serialize | null,
+	startedAtMs: number,
+	endedAtMs: number | null,
+	turns: number,
+	failedTurns: number,
 };
 
 export type CredentialDetails = {
@@ -1084,6 +1205,25 @@ export type FindingCode =
 /**  A credential-looking header in metadata, which ARM returns to every reader. */
 "header-secret-in-metadata";
 
+/**  The Foundry side of a conversation: where it ran and what it created there. */
+export type FoundryResources = FoundryResources_Serialize | FoundryResources_Deserialize;
+
+/**  The Foundry side of a conversation: where it ran and what it created there. */
+export type FoundryResources_Deserialize = {
+	projectEndpoint: string,
+	agentName: string,
+	agentVersion?: string | null,
+	conversationId?: string | null,
+};
+
+/**  The Foundry side of a conversation: where it ran and what it created there. */
+export type FoundryResources_Serialize = {
+	projectEndpoint: string,
+	agentName: string,
+	agentVersion: string | null,
+	conversationId: string | null,
+};
+
 /**  Who the credential signs in as, for the UI and the CLI ("alice@contoso.com in tenant …"). */
 export type Identity = Identity_Serialize | Identity_Deserialize;
 
@@ -1283,6 +1423,99 @@ export type Phase = "dns" | "tcp" | "proxy" | "tls" |
 "headers" | 
 /**  Reading the response body. */
 "body";
+
+export type PlaygroundMode = 
+/**  The app plays the Agent Service and calls the gateway itself. */
+"local" | 
+/**  The agent runs in the Foundry project (the sandbox's emulation, or Azure). */
+"foundry";
+
+/**  An open conversation. */
+export type PlaygroundSessionView = PlaygroundSessionView_Serialize | PlaygroundSessionView_Deserialize;
+
+/**  An open conversation. */
+export type PlaygroundSessionView_Deserialize = {
+	id: string,
+	mode: PlaygroundMode,
+	/**  `<connection>/<deployment>`, as the agent's definition has it. */
+	model: string,
+	connectionName: string,
+	settings: PlaygroundSettings_Deserialize,
+	/**  What the Foundry run created (deleted when the conversation ends). */
+	foundry?: FoundryResources_Deserialize | null,
+	/**  The turns a continued conversation starts with. */
+	continued: TurnRecord_Deserialize[],
+};
+
+/**  An open conversation. */
+export type PlaygroundSessionView_Serialize = {
+	id: string,
+	mode: PlaygroundMode,
+	/**  `<connection>/<deployment>`, as the agent's definition has it. */
+	model: string,
+	connectionName: string,
+	settings: PlaygroundSettings_Serialize,
+	/**  What the Foundry run created (deleted when the conversation ends). */
+	foundry: FoundryResources_Serialize | null,
+	/**  The turns a continued conversation starts with. */
+	continued: TurnRecord_Serialize[],
+};
+
+/**  The agent being tried. */
+export type PlaygroundSettings = PlaygroundSettings_Serialize | PlaygroundSettings_Deserialize;
+
+/**  The agent being tried. */
+export type PlaygroundSettings_Deserialize = {
+	deployment: string,
+	instructions: string,
+	/**  Offer the sample function tool (`get_weather`). */
+	sampleTool: boolean,
+	temperature?: number | null,
+};
+
+/**  The agent being tried. */
+export type PlaygroundSettings_Serialize = {
+	deployment: string,
+	instructions: string,
+	/**  Offer the sample function tool (`get_weather`). */
+	sampleTool: boolean,
+	temperature: number | null,
+};
+
+/**  How to start a conversation. */
+export type PlaygroundStart = PlaygroundStart_Serialize | PlaygroundStart_Deserialize;
+
+/**  How to start a conversation. */
+export type PlaygroundStart_Deserialize = {
+	draftId: string,
+	mode: PlaygroundMode,
+	settings: PlaygroundSettings_Deserialize,
+	/**
+	 *  Local runs of a ProjectManagedIdentity connection: a stand-in token for the audience,
+	 *  for this conversation only (never stored).
+	 */
+	bearerToken?: string | null,
+	/**  Foundry runs: the project, as picked on the Azure page. */
+	parent?: ConnectionParent_Deserialize | null,
+	/**  Continue this stored conversation: its answered turns open the new one. */
+	continueFrom?: string | null,
+};
+
+/**  How to start a conversation. */
+export type PlaygroundStart_Serialize = {
+	draftId: string,
+	mode: PlaygroundMode,
+	settings: PlaygroundSettings_Serialize,
+	/**
+	 *  Local runs of a ProjectManagedIdentity connection: a stand-in token for the audience,
+	 *  for this conversation only (never stored).
+	 */
+	bearerToken: string | null,
+	/**  Foundry runs: the project, as picked on the Azure page. */
+	parent: ConnectionParent_Serialize | null,
+	/**  Continue this stored conversation: its answered turns open the new one. */
+	continueFrom: string | null,
+};
 
 /**  A Foundry project (`Microsoft.CognitiveServices/accounts/projects`). */
 export type Project = Project_Serialize | Project_Deserialize;
@@ -1614,6 +1847,35 @@ export type Theme =
 /**  Follow the operating system's light/dark preference. */
 "system" | "light" | "dark";
 
+/**  A function call of the model, as a card. */
+export type ToolCallView = ToolCallView_Serialize | ToolCallView_Deserialize;
+
+/**  A function call of the model, as a card. */
+export type ToolCallView_Deserialize = {
+	callId: string,
+	name: string,
+	/**  JSON text, as the model wrote it. */
+	arguments: string,
+	/**  A made-up output for the sample tool, to keep or type over. */
+	suggestedOutput?: string | null,
+};
+
+/**  A function call of the model, as a card. */
+export type ToolCallView_Serialize = {
+	callId: string,
+	name: string,
+	/**  JSON text, as the model wrote it. */
+	arguments: string,
+	/**  A made-up output for the sample tool, to keep or type over. */
+	suggestedOutput: string | null,
+};
+
+/**  The output the user gives a function call. */
+export type ToolOutput = {
+	callId: string,
+	output: string,
+};
+
 /**  One exchange, redacted: safe to store, show and export. */
 export type TraceExchange = TraceExchange_Serialize | TraceExchange_Deserialize;
 
@@ -1759,6 +2021,62 @@ export type TraceSummary_Serialize = {
 	error: string | null,
 	startedAtMs: number,
 	totalMs: number,
+};
+
+/**  Why a turn failed: the service's (or gateway's) words and what to change. */
+export type TurnError = {
+	/**  `model_not_found`, `DeploymentNotFound`, `PermissionDenied`, `gateway_error`, … */
+	code: string,
+	message: string,
+	fix: string,
+};
+
+/**  What a turn answers. */
+export type TurnInput = { kind: "message"; text: string } | 
+/**  The outputs of the last turn's function calls. */
+{ kind: "toolOutputs"; outputs: ToolOutput[] };
+
+/**  One turn, as shown and stored. Holds no secret. */
+export type TurnRecord = TurnRecord_Serialize | TurnRecord_Deserialize;
+
+/**  One turn, as shown and stored. Holds no secret. */
+export type TurnRecord_Deserialize = {
+	input: TurnInput,
+	reply: string,
+	toolCalls: ToolCallView_Deserialize[],
+	usage?: TurnUsage | null,
+	latencyMs: number,
+	/**  When the first text arrived (streamed runs). */
+	firstTokenMs?: number | null,
+	/**  `resp_…` in Foundry. */
+	responseId?: string | null,
+	/**  The trace run holding this turn's exchanges. */
+	traceRunId: string,
+	error?: TurnError | null,
+	startedAtMs: number,
+};
+
+/**  One turn, as shown and stored. Holds no secret. */
+export type TurnRecord_Serialize = {
+	input: TurnInput,
+	reply: string,
+	toolCalls: ToolCallView_Serialize[],
+	usage: TurnUsage | null,
+	latencyMs: number,
+	/**  When the first text arrived (streamed runs). */
+	firstTokenMs: number | null,
+	/**  `resp_…` in Foundry. */
+	responseId: string | null,
+	/**  The trace run holding this turn's exchanges. */
+	traceRunId: string,
+	error: TurnError | null,
+	startedAtMs: number,
+};
+
+export type TurnUsage = {
+	inputTokens: number,
+	outputTokens: number,
+	totalTokens: number,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

@@ -104,6 +104,21 @@ impl LocalAgent {
         &self.model
     }
 
+    /// Starts from an earlier conversation's items (a conversation continued from history).
+    /// They are checked as the service checks input.
+    pub fn preload(&mut self, items: &[Value]) -> Result<(), LocalError> {
+        let mut context = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let item = normalize(item, &format!("items[{index}]"))
+                .map_err(|(message, param)| LocalError::Input { message, param })?;
+            context.push(item);
+        }
+        check_tool_outputs(&context)
+            .map_err(|(message, param)| LocalError::Input { message, param })?;
+        self.context = context;
+        Ok(())
+    }
+
     /// Everything said so far (input and output items, in order).
     pub fn context(&self) -> &[Value] {
         &self.context

@@ -254,6 +254,17 @@ impl ArmClient {
         (self.tokens.as_ref(), &self.scope)
     }
 
+    /// The same sign-in, for a client of another Azure service (the Foundry data plane asks it
+    /// for tokens of its own scope).
+    pub fn token_source(&self) -> Arc<dyn TokenSource> {
+        self.tokens.clone()
+    }
+
+    /// The HTTP client (network settings) this client uses.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
     // --- Subscriptions, resource groups, accounts, projects ---
 
     pub async fn list_subscriptions(&self) -> Result<Vec<Subscription>, ArmError> {
