@@ -339,3 +339,134 @@ async fn a_local_run_explains_what_the_agent_service_would_refuse() {
     assert_eq!(output.status.code(), Some(2));
     sandbox.shutdown().await;
 }
+
+/// `agent run --project-endpoint`: the agent in the sandbox's Foundry, through each sample
+/// gateway, with the tool answered; the test agent is gone afterwards.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foundry_run_goes_through_each_gateway_and_deletes_its_agent() {
+    use gateway_studio_core::azure::StaticToken;
+    use gateway_studio_core::foundry::FoundryClient;
+    use gateway_studio_core::net::{HttpClient, NetworkOptions};
+    use gateway_studio_core::secrets::Sensitive;
+
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let info = sandbox.info().clone();
+    let foundry = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gateway-studio"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["agent", "run", "--project-endpoint", &info.project_endpoint])
+            .args([
+                "--cloud",
+                "sandbox",
+                "--access-token-env",
+                "GS_FOUNDRY_TOKEN",
+            ])
+            .args(args)
+            .env("GS_FOUNDRY_TOKEN", &info.token)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let client = FoundryClient::new(
+        HttpClient::new(&NetworkOptions::default()).unwrap(),
+        info.project_endpoint.parse().unwrap(),
+        "https://ai.azure.com/.default",
+        std::sync::Arc::new(StaticToken::new(Sensitive::new(info.token.clone())).unwrap()),
+    );
+
+    for (name, deployment, gateway) in [
+        ("sandbox-openai", "gpt-4o", &sandbox.openai_gateway),
+        ("sandbox-apim", "gpt-4o-mini", &sandbox.apim_gateway),
+    ] {
+        gateway.clear_requests();
+        let model = format!("{name}/{deployment}");
+        let output = foundry(&[
+            "--model",
+            &model,
+            "--prompt",
+            "Weather in Oslo?",
+            "--instructions",
+            "Be brief.",
+            "--tool",
+            "get_weather",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["mode"], "foundry");
+        assert_eq!(report["cleaned_up"], true);
+        let call = &report["tool_calls"][0];
+        assert_eq!(call["name"], "get_weather", "{report}");
+        assert_eq!(
+            report["reply"].as_str().unwrap(),
+            format!("The tool said: {}", call["output"].as_str().unwrap())
+        );
+        let agent = report["agent"]["name"].as_str().unwrap();
+        assert!(agent.starts_with("gs-test-"));
+        let agents = client.list_agents().await.unwrap();
+        assert!(
+            !agents.iter().any(|a| a.name == agent),
+            "{name}: the test agent was deleted"
+        );
+
+        // The gateway got what the local run sends: instructions, the tool, then its output.
+        let chats: Vec<_> = gateway
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.contains("/chat/completions"))
+            .collect();
+        assert_eq!(chats.len(), 2, "{name}");
+        let first: Value = serde_json::from_slice(&chats[0].body).unwrap();
+        assert_eq!(first["messages"][0]["content"], "Be brief.");
+        assert_eq!(first["tools"][0]["function"]["name"], "get_weather");
+        let second: Value = serde_json::from_slice(&chats[1].body).unwrap();
+        assert_eq!(second["messages"][3]["role"], "tool");
+    }
+
+    // The service's refusals, each with its fix; the agent is deleted all the same.
+    let output = foundry(&["--model", "sandbox-openai/gpt-5", "--prompt", "hi"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("DeploymentNotFound") && text.contains("prompt agents"),
+        "{text}"
+    );
+    let output = foundry(&["--model", "nope/gpt-4o", "--prompt", "hi"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("model_not_found"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        client.list_agents().await.unwrap().is_empty(),
+        "no test agent is left behind"
+    );
+
+    // A wrong token: 401 with what to do.
+    let output = Command::new(env!("CARGO_BIN_EXE_gateway-studio"))
+        .args(["agent", "run", "--project-endpoint", &info.project_endpoint])
+        .args([
+            "--cloud",
+            "sandbox",
+            "--access-token-env",
+            "GS_FOUNDRY_TOKEN",
+        ])
+        .args(["--model", "sandbox-openai/gpt-4o", "--prompt", "hi"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("GS_FOUNDRY_TOKEN", "wrong-token")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("401"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("wrong-token"),
+        "{}",
+        stderr(&output)
+    );
+    sandbox.shutdown().await;
+}

@@ -46,6 +46,23 @@ pub struct RunArgs {
     tool_output: Option<String>,
     #[arg(long, value_name = "T")]
     temperature: Option<f64>,
+    /// The Foundry project endpoint the agent runs in:
+    /// `https://{account}.services.ai.azure.com/api/projects/{project}` (or a running
+    /// `gateway-studio sandbox`'s `project_endpoint`). A test agent version is created there
+    /// and deleted when the run ends.
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "local",
+        conflicts_with = "local"
+    )]
+    project_endpoint: Option<String>,
+    #[arg(long, value_enum, default_value_t = super::azure::CliCloud::Public, requires = "project_endpoint")]
+    cloud: super::azure::CliCloud,
+    /// Use the bearer token in environment variable VAR (scope https://ai.azure.com/.default)
+    /// instead of signing in. Required with --cloud sandbox (its `token`).
+    #[arg(long, value_name = "VAR", requires = "project_endpoint")]
+    access_token_env: Option<String>,
     /// Run the agent loop inside Gateway Studio against the gateway of the connection in FILE
     /// (ARM connection JSON), instead of in Foundry.
     #[arg(long, value_name = "FILE")]
@@ -79,16 +96,6 @@ fn usage(message: impl Into<String>) -> Failed {
 }
 
 pub fn run(args: RunArgs, paths: &Paths) -> ExitCode {
-    let Some(local) = args.local.clone() else {
-        eprintln!(
-            "error: running in Foundry needs --project-endpoint, which this build does not have yet; use --local FILE to run the agent loop inside Gateway Studio."
-        );
-        return ExitCode::from(2);
-    };
-    let imported = match read_connection(&local) {
-        Ok(imported) => imported,
-        Err(code) => return code,
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -99,6 +106,22 @@ pub fn run(args: RunArgs, paths: &Paths) -> ExitCode {
             eprintln!("error: cannot start the async runtime: {e}");
             return ExitCode::from(2);
         }
+    };
+    let Some(local) = args.local.clone() else {
+        return match runtime.block_on(run_foundry(&args, paths)) {
+            Ok(text) => match emit(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            },
+            Err(failed) => {
+                eprintln!("error: {}", failed.message);
+                ExitCode::from(failed.code)
+            }
+        };
+    };
+    let imported = match read_connection(&local) {
+        Ok(imported) => imported,
+        Err(code) => return code,
     };
     let result = runtime.block_on(run_local(&args, paths, &imported));
     match result {
@@ -367,4 +390,243 @@ fn explain(error: &RunError) -> String {
         RunError::Gateway(_) => "the gateway behind the connection failed: check it with `gateway-studio check FILE`.".to_string(),
     };
     format!("{} ({})\n  fix: {fix}", error.message(), error.code())
+}
+
+/// Data-plane tokens of the sandbox: it accepts any scope; this is Public's.
+const PUBLIC_FOUNDRY_SCOPE: &str = "https://ai.azure.com/.default";
+
+/// The agent in Foundry: a test agent version with the model, a conversation, the prompt and
+/// the answers to its function calls, then both deleted (also when the run failed).
+async fn run_foundry(args: &RunArgs, paths: &Paths) -> Result<String, Failed> {
+    use gateway_studio_core::playground::{
+        PlaygroundSettings, Session, ToolOutput, TurnInput, foundry_error,
+    };
+
+    let Some((connection_name, deployment)) = split_model(&args.model) else {
+        return Err(usage(format!(
+            "--model {}: a gateway model is written {MODEL_FORM}, e.g. my-gateway/gpt-4o.",
+            args.model
+        )));
+    };
+    let endpoint = args.project_endpoint.as_deref().unwrap_or_default();
+    let endpoint = url::Url::parse(endpoint.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| {
+            usage(format!(
+                "--project-endpoint {endpoint}: not a URL. It looks like https://ACCOUNT.services.ai.azure.com/api/projects/PROJECT."
+            ))
+        })?;
+    let cloud = args.cloud.id();
+    let store = Store::open(&paths.database()).await.ok();
+    let settings = match &store {
+        Some(store) => Settings::load(store).await.unwrap_or_default(),
+        None => Settings::default(),
+    };
+    let http = settings
+        .network
+        .network_options()
+        .and_then(|o| HttpClient::new(&o).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            usage(format!(
+                "{e}. Fix or remove the CA bundle in Settings → Network."
+            ))
+        })?;
+    let tokens = super::azure::token_source(
+        cloud,
+        args.access_token_env.as_deref(),
+        store.as_ref(),
+        &http,
+    )
+    .await
+    .map_err(usage)?;
+    let scope = cloud
+        .endpoints()
+        .map(|e| e.foundry_scope)
+        .unwrap_or(PUBLIC_FOUNDRY_SCOPE);
+    let client = gateway_studio_core::foundry::FoundryClient::new(http, endpoint, scope, tokens);
+
+    let playground = PlaygroundSettings {
+        deployment: deployment.to_string(),
+        instructions: args.instructions.clone().unwrap_or_default(),
+        sample_tool: args.tools.iter().any(|t| t == sample_tool::NAME),
+        temperature: args.temperature,
+    };
+    let started = std::time::Instant::now();
+    let mut created = None;
+    let session = Session::foundry(
+        gateway_studio_core::playground::new_conversation_id(),
+        playground,
+        connection_name,
+        client.clone(),
+        &[],
+        &mut created,
+    )
+    .await;
+    let mut session = match session {
+        Ok(session) => session,
+        Err(e) => {
+            let cleanup = match &created {
+                Some(resources) => gateway_studio_core::playground::clean_up(&client, resources)
+                    .await
+                    .err()
+                    .map(|p| format!("\n  left in Foundry (delete it by hand): {p}")),
+                None => None,
+            };
+            let turn = foundry_error(&e);
+            return Err(Failed {
+                code: if e.status().is_some() { 1 } else { 2 },
+                message: format!(
+                    "{} ({})\n  fix: {}{}",
+                    turn.message,
+                    turn.code,
+                    turn.fix,
+                    cleanup.unwrap_or_default()
+                ),
+            });
+        }
+    };
+
+    let mut traces = Vec::new();
+    let mut tool_calls = Vec::new();
+    let mut turns = Vec::new();
+    let mut input = TurnInput::Message {
+        text: args.prompt.clone(),
+    };
+    let mut failure = None;
+    for _ in 0..=gateway_studio_core::agent_service::local::MAX_TOOL_ROUNDS {
+        let (deltas, _ignored) = tokio::sync::mpsc::unbounded_channel();
+        let (record, exchanges) = session.turn(input.clone(), deltas).await;
+        traces.extend(exchanges);
+        if let Some(error) = record.error.clone() {
+            failure = Some(error);
+            turns.push(record);
+            break;
+        }
+        if record.tool_calls.is_empty() {
+            turns.push(record);
+            break;
+        }
+        let mut outputs = Vec::new();
+        for call in &record.tool_calls {
+            let output = if call.name == sample_tool::NAME {
+                args.tool_output
+                    .clone()
+                    .unwrap_or_else(|| sample_tool::auto_output(&call.arguments))
+            } else {
+                failure = Some(gateway_studio_core::playground::TurnError {
+                    code: "invalid_request".into(),
+                    message: format!(
+                        "The model called the function `{}`, which has no output here.",
+                        call.name
+                    ),
+                    fix: "Offer only the sample tool (--tool get_weather).".into(),
+                });
+                break;
+            };
+            tool_calls.push(gateway_studio_core::agent_service::local::ToolCall {
+                call_id: call.call_id.clone(),
+                name: call.name.clone(),
+                arguments: call.arguments.clone(),
+                output: output.clone(),
+            });
+            outputs.push(ToolOutput {
+                call_id: call.call_id.clone(),
+                output,
+            });
+        }
+        turns.push(record);
+        if failure.is_some() {
+            break;
+        }
+        input = TurnInput::ToolOutputs { outputs };
+    }
+    let resources = session.foundry_resources();
+    let (cleaned, exchanges) = session.end().await;
+    traces.extend(exchanges);
+    let kept = match &store {
+        Some(store) => {
+            let t = Traces::new(store);
+            let mut ok = !traces.is_empty();
+            for record in &traces {
+                ok &= t.insert(record).await.is_ok();
+            }
+            ok
+        }
+        None => false,
+    };
+    let cleanup_note = match &cleaned {
+        Ok(()) => String::new(),
+        Err(problem) => format!("\n  left in Foundry (delete it by hand): {problem}"),
+    };
+    let trace_runs: Vec<&str> = turns.iter().map(|t| t.trace_run_id.as_str()).collect();
+    if let Some(error) = failure {
+        let mut message = format!(
+            "Foundry run of {}: {} ({})\n  fix: {}{cleanup_note}",
+            args.model, error.message, error.code, error.fix
+        );
+        if kept && let Some(run) = trace_runs.last() {
+            message.push_str(&format!("\n  trace: run {run}"));
+        }
+        return Err(Failed { code: 1, message });
+    }
+    let last = turns.last();
+    let reply = last.map(|t| t.reply.clone()).unwrap_or_default();
+    let (mut input_tokens, mut output_tokens, mut total_tokens) = (0u64, 0u64, 0u64);
+    for usage in turns.iter().filter_map(|t| t.usage) {
+        input_tokens += u64::from(usage.input_tokens);
+        output_tokens += u64::from(usage.output_tokens);
+        total_tokens += u64::from(usage.total_tokens);
+    }
+    let duration_ms = started.elapsed().as_millis();
+    let agent = resources
+        .as_ref()
+        .map(|r| serde_json::json!({"name": r.agent_name, "version": r.agent_version}));
+    match args.format {
+        Format::Json => {
+            let report = serde_json::json!({
+                "mode": "foundry",
+                "model": args.model,
+                "reply": reply,
+                "tool_calls": tool_calls,
+                "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": total_tokens},
+                "turns": turns.len(),
+                "duration_ms": duration_ms,
+                "agent": agent,
+                "cleaned_up": cleaned.is_ok(),
+                "trace_runs": if kept { trace_runs } else { Vec::new() },
+            });
+            serde_json::to_string_pretty(&report)
+                .map(|s| format!("{s}\n"))
+                .map_err(|e| usage_err(format!("cannot write JSON: {e}")))
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for call in &tool_calls {
+                out.push_str(&format!(
+                    "tool  {}({}) → {}\n",
+                    call.name, call.arguments, call.output
+                ));
+            }
+            out.push_str(&reply);
+            let agent_words = resources
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "agent {} v{}",
+                        r.agent_name,
+                        r.agent_version.as_deref().unwrap_or("?")
+                    )
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "\n\nFoundry run · {} · {agent_words} ({}) · {} turn{} · {total_tokens} tokens · {duration_ms} ms{cleanup_note}\n",
+                args.model,
+                if cleaned.is_ok() { "deleted" } else { "NOT deleted" },
+                turns.len(),
+                if turns.len() == 1 { "" } else { "s" },
+            ));
+            Ok(out)
+        }
+    }
 }

@@ -41,7 +41,7 @@ pub enum CliCloud {
 }
 
 impl CliCloud {
-    fn id(self) -> CloudId {
+    pub(super) fn id(self) -> CloudId {
         match self {
             CliCloud::Public => CloudId::Public,
             CliCloud::Usgov => CloudId::UsGovernment,
@@ -197,47 +197,14 @@ impl Session {
             _ => crate::azure::arm_scope(cloud, &Default::default()),
         };
 
-        let tokens: Arc<dyn TokenSource> = match &args.access_token_env {
-            Some(var) => Arc::new(
-                StaticToken::from_env(var)
-                    .map_err(|e| usage(format!("--access-token-env {var}: {e}")))?,
-            ),
-            None if cloud == CloudId::Sandbox => {
-                return Err(usage(
-                    "--cloud sandbox needs --access-token-env VAR holding the `token` that `gateway-studio sandbox` prints.",
-                ));
-            }
-            None => {
-                let Some(store) = &store else {
-                    return Err(usage(
-                        "the sign-in settings are in the data folder, which cannot be opened: fix it (see the note above) or pass --access-token-env VAR.",
-                    ));
-                };
-                let prefs = AzurePreferences::new(store);
-                let method = prefs
-                    .sign_in_method()
-                    .await
-                    .map_err(|e| usage(e.to_string()))?;
-                let secret = match (&method, prefs.client_secret_id().await) {
-                    (
-                        gateway_studio_core::azure::SignInMethod::ServicePrincipal { .. },
-                        Ok(Some(id)),
-                    ) => KeyringStore::new(APP_IDENTIFIER)
-                        .get(&id)
-                        .map_err(|e| usage(format!("the service principal's secret: {e}")))?,
-                    _ => None,
-                };
-                let authority = crate::azure::authority_host(cloud, &Default::default());
-                gateway_studio_core::azure::sign_in::credential(
-                    &method,
-                    &authority,
-                    secret,
-                    &http,
-                    Default::default(),
-                )
-                .map_err(|e| usage(e.to_string()))?
-            }
-        };
+        let tokens = token_source(
+            cloud,
+            args.access_token_env.as_deref(),
+            store.as_ref(),
+            &http,
+        )
+        .await
+        .map_err(usage)?;
 
         let run_id = new_run_id();
         let records: Arc<Mutex<Vec<TraceExchange>>> = Arc::default();
@@ -322,6 +289,50 @@ impl Session {
             None => format!("account {}", self.parent.account.account),
         }
     }
+}
+
+/// Where the command's bearer tokens come from: `--access-token-env VAR`, else the sign-in of
+/// Settings → Azure (default: the Azure CLI). The sandbox has no sign-in: its token is given.
+pub(super) async fn token_source(
+    cloud: CloudId,
+    access_token_env: Option<&str>,
+    store: Option<&Store>,
+    http: &HttpClient,
+) -> Result<Arc<dyn TokenSource>, String> {
+    if let Some(var) = access_token_env {
+        return Ok(Arc::new(
+            StaticToken::from_env(var).map_err(|e| format!("--access-token-env {var}: {e}"))?,
+        ));
+    }
+    if cloud == CloudId::Sandbox {
+        return Err(
+            "--cloud sandbox needs --access-token-env VAR holding the `token` that `gateway-studio sandbox` prints.".into(),
+        );
+    }
+    let Some(store) = store else {
+        return Err(
+            "the sign-in settings are in the data folder, which cannot be opened: fix it (see the note above) or pass --access-token-env VAR.".into(),
+        );
+    };
+    let prefs = AzurePreferences::new(store);
+    let method = prefs.sign_in_method().await.map_err(|e| e.to_string())?;
+    let secret = match (&method, prefs.client_secret_id().await) {
+        (gateway_studio_core::azure::SignInMethod::ServicePrincipal { .. }, Ok(Some(id))) => {
+            KeyringStore::new(APP_IDENTIFIER)
+                .get(&id)
+                .map_err(|e| format!("the service principal's secret: {e}"))?
+        }
+        _ => None,
+    };
+    let authority = crate::azure::authority_host(cloud, &Default::default());
+    gateway_studio_core::azure::sign_in::credential(
+        &method,
+        &authority,
+        secret,
+        http,
+        Default::default(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failed> {
