@@ -8,6 +8,8 @@
 //! OpenAI's on `/openai/v1/...` (`{"error":{"message","type","param","code"}}`). Every text
 //! from the service is redacted (the bearer token) before it is kept.
 
+pub(super) use crate::net::words::{duration as words, excerpt};
+use crate::net::words::{one_line, phase as phase_words};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ use url::Url;
 use super::MODEL_FORM;
 use super::types::AgentResponse;
 use crate::azure::CredentialError;
-use crate::net::{Failure, FailureKind, Phase, Response};
+use crate::net::{Failure, FailureKind, Response};
 
 /// The service's error answer, read and redacted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -245,43 +247,6 @@ pub enum FoundryError {
     InvalidRequest { problem: String },
     #[error("the project endpoint `{endpoint}` cannot be used: {problem}")]
     InvalidEndpoint { endpoint: String, problem: String },
-}
-
-fn phase_words(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Dns => "resolving the host (DNS)",
-        Phase::Tcp => "connecting (TCP)",
-        Phase::Proxy => "going through the proxy",
-        Phase::Tls => "setting up TLS",
-        Phase::Headers => "waiting for the response headers",
-        Phase::Body => "reading the response body",
-    }
-}
-
-/// "30 s", "1.5 s", "250 ms".
-pub(super) fn words(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
-
-const EXCERPT: usize = 300;
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub(super) fn excerpt(text: &str) -> String {
-    let flat = one_line(text);
-    if flat.chars().count() > EXCERPT {
-        format!("{}…", flat.chars().take(EXCERPT).collect::<String>())
-    } else {
-        flat
-    }
 }
 
 /// The account and project a project URL names: `https://{account}.services.ai.azure.com/api/

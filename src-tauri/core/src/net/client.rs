@@ -1,6 +1,7 @@
 //! [`HttpClient::send`]: one request, redirects by hand, a capped body, SSE as it arrives,
 //! and failures named in plain words.
 
+pub(super) use super::words::duration as duration_words;
 use std::error::Error as StdError;
 use std::io;
 use std::sync::Arc;
@@ -321,17 +322,6 @@ pub(super) fn host_label(url: &Url) -> String {
 
 pub(super) fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// "30 s", "1.5 s", "500 ms".
-pub(super) fn duration_words(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
 }
 
 fn timeout_failure(progress: &Progress, timeout: Duration) -> Failure {

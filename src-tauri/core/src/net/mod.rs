@@ -32,6 +32,7 @@ mod sse;
 #[cfg(test)]
 pub(crate) mod tests;
 mod tls;
+pub mod words;
 
 pub const MAX_REDIRECTS: usize = 5;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
