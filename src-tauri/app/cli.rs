@@ -146,6 +146,32 @@ fn connection(command: ConnectionCommand, paths: &Paths) -> ExitCode {
     }
 }
 
+/// The data folder's database (the sign-in settings, the trace; a command works without it)
+/// and an HTTP client with its network settings.
+async fn data_and_http(
+    paths: &Paths,
+) -> Result<(Option<Store>, gateway_studio_core::net::HttpClient), String> {
+    let store = match Store::open(&paths.database()).await {
+        Ok(store) => Some(store),
+        Err(e) => {
+            eprintln!("note: the data folder cannot be used ({e}); no trace is kept");
+            None
+        }
+    };
+    let settings = match &store {
+        Some(store) => gateway_studio_core::settings::Settings::load(store)
+            .await
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    let http = settings
+        .network
+        .network_options()
+        .and_then(|o| gateway_studio_core::net::HttpClient::new(&o).map_err(|e| e.to_string()))
+        .map_err(|e| format!("{e}. Fix or remove the CA bundle in Settings → Network."))?;
+    Ok((store, http))
+}
+
 /// A secret from `--…-env VAR` (which must be set), else the slot's default variable
 /// (`GATEWAY_API_KEY`, `GATEWAY_CLIENT_SECRET`), else `fallback`.
 fn env_secret(

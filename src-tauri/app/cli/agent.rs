@@ -17,12 +17,10 @@ use gateway_studio_core::agent_service::{
 };
 use gateway_studio_core::checks::runs::new_run_id;
 use gateway_studio_core::connection::{ConnectionAuth, SecretSlot};
-use gateway_studio_core::net::{Exchange, HttpClient};
+use gateway_studio_core::net::Exchange;
 use gateway_studio_core::oauth2::TokenClient;
 use gateway_studio_core::paths::Paths;
 use gateway_studio_core::secrets::Sensitive;
-use gateway_studio_core::settings::Settings;
-use gateway_studio_core::store::Store;
 use gateway_studio_core::trace::{Redactor, TraceExchange, TraceKind, Traces};
 
 use super::{Format, emit, env_secret, read_connection, redact};
@@ -220,20 +218,7 @@ async fn run_local(
         redactor.add_secret(s);
     }
 
-    let store = Store::open(&paths.database()).await.ok();
-    let settings = match &store {
-        Some(store) => Settings::load(store).await.unwrap_or_default(),
-        None => Settings::default(),
-    };
-    let http = settings
-        .network
-        .network_options()
-        .and_then(|o| HttpClient::new(&o).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            usage(format!(
-                "{e}. Fix or remove the CA bundle in Settings → Network."
-            ))
-        })?;
+    let (store, http) = super::data_and_http(paths).await.map_err(usage)?;
     let tokens = TokenClient::new(http.clone());
 
     let mut tools = Vec::new();
@@ -418,20 +403,7 @@ async fn run_foundry(args: &RunArgs, paths: &Paths) -> Result<String, Failed> {
             ))
         })?;
     let cloud = args.cloud.id();
-    let store = Store::open(&paths.database()).await.ok();
-    let settings = match &store {
-        Some(store) => Settings::load(store).await.unwrap_or_default(),
-        None => Settings::default(),
-    };
-    let http = settings
-        .network
-        .network_options()
-        .and_then(|o| HttpClient::new(&o).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            usage(format!(
-                "{e}. Fix or remove the CA bundle in Settings → Network."
-            ))
-        })?;
+    let (store, http) = super::data_and_http(paths).await.map_err(usage)?;
     let tokens = super::azure::token_source(
         cloud,
         args.access_token_env.as_deref(),

@@ -23,7 +23,6 @@ use gateway_studio_core::drafts::{DraftLink, Drafts};
 use gateway_studio_core::net::HttpClient;
 use gateway_studio_core::paths::{APP_IDENTIFIER, Paths};
 use gateway_studio_core::secrets::{KeyringStore, SecretStore, Sensitive};
-use gateway_studio_core::settings::Settings;
 use gateway_studio_core::store::Store;
 use gateway_studio_core::trace::{TraceExchange, Traces};
 use url::Url;
@@ -154,26 +153,7 @@ impl Session {
         let cloud = args.cloud.id();
         // The data folder holds the sign-in settings and keeps the trace; the command works
         // without it (with `--access-token-env`).
-        let store = match Store::open(&paths.database()).await {
-            Ok(store) => Some(store),
-            Err(e) => {
-                eprintln!("note: the data folder cannot be used ({e}); no trace is kept");
-                None
-            }
-        };
-        let settings = match &store {
-            Some(store) => Settings::load(store).await.unwrap_or_default(),
-            None => Settings::default(),
-        };
-        let http = settings
-            .network
-            .network_options()
-            .and_then(|o| HttpClient::new(&o).map_err(|e| e.to_string()))
-            .map_err(|e| {
-                usage(format!(
-                    "{e}. Fix or remove the CA bundle in Settings → Network."
-                ))
-            })?;
+        let (store, http) = super::data_and_http(paths).await.map_err(usage)?;
 
         let endpoint = match (&args.arm_endpoint, cloud.endpoints()) {
             (Some(url), _) => url.trim().to_string(),
