@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 use gateway_studio_sandbox::{RunningSandbox, SandboxOptions, start_sandbox};
 use serde_json::Value;
 
+use crate::support::database_text;
+
 async fn sandbox() -> RunningSandbox {
     start_sandbox(SandboxOptions::default())
         .await
@@ -63,21 +65,6 @@ fn assert_no_secret(o: &Output, secret: &str) {
         "the key was printed: {}",
         stderr(o)
     );
-}
-
-/// Every byte of the data folder's SQLite files (WAL included), as text.
-fn database_text(dir: &Path) -> String {
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with("gateway-studio.sqlite")
-        {
-            bytes.extend(std::fs::read(entry.path()).unwrap());
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

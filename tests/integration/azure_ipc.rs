@@ -2,75 +2,17 @@
 //! (real loopback HTTP to the ARM emulator, real SQLite, real keyring).
 
 use std::path::Path;
-use std::sync::Arc;
 
-use gateway_studio::state::AppState;
 use gateway_studio_core::paths::Paths;
-use gateway_studio_core::secrets::KeyringStore;
-use gateway_studio_core::store::Store;
 use gateway_studio_sandbox::demo::{
     DEMO_ACCOUNT, DEMO_API_KEY, DEMO_APIM_API_KEY, DEMO_AZURE_TOKEN, DEMO_PROJECT,
     DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID,
 };
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+use crate::support::{Harness, harness};
 
 const NEW_KEY: &str = "ipc-test-key-5a9c1e7b3d2f4068";
-
-struct Harness {
-    app: App<MockRuntime>,
-    main: WebviewWindow<MockRuntime>,
-}
-
-/// The app over the data dir `dir` (a second harness on the same dir is an app restart).
-fn harness(dir: &Path) -> Harness {
-    let paths = Paths::under(dir);
-    let store = tauri::async_runtime::block_on(Store::open(&paths.database()));
-    let keyring = KeyringStore::new(format!("gateway-studio-test-{}", std::process::id()));
-    let state = AppState::with_secrets(paths, store, Arc::new(keyring));
-    let app = gateway_studio::configure(mock_builder(), state)
-        .build(tauri::generate_context!(test = true))
-        .expect("mock app builds");
-    let main = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness { app, main }
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: self.app.invoke_key().to_string(),
-        };
-        get_ipc_response(&self.main, request).map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone())
-            .unwrap_or_else(|e| panic!("{cmd}({args}) failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args.clone()) {
-            Ok(v) => panic!("{cmd}({args}) should fail, returned {v}"),
-            Err(e) => e,
-        }
-    }
-
-    fn stop(self) {
-        // Stops the sandbox, as the app does when another cloud is chosen.
-        let _ = self.call("cloud_select", json!({"cloud": "public"}));
-    }
-}
 
 fn account() -> Value {
     json!({"subscriptionId": DEMO_SUBSCRIPTION_ID, "resourceGroup": DEMO_RESOURCE_GROUP, "account": DEMO_ACCOUNT})

@@ -14,3 +14,4 @@ mod foundry;
 mod ipc;
 mod playground_ipc;
 mod sandbox_cli;
+mod support;

@@ -4,74 +4,27 @@
 //! verified by listing the project's agents afterwards, left-overs of a crash found and
 //! deleted, and the error mappings.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use gateway_studio::state::AppState;
 use gateway_studio_core::azure::StaticToken;
 use gateway_studio_core::foundry::FoundryClient;
 use gateway_studio_core::net::{HttpClient, NetworkOptions};
-use gateway_studio_core::paths::Paths;
-use gateway_studio_core::secrets::KeyringStore;
-use gateway_studio_core::store::Store;
 use gateway_studio_sandbox::demo::{
     DEMO_ACCOUNT, DEMO_API_KEY, DEMO_PROJECT, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID,
 };
 use serde_json::{Value, json};
 use tauri::Manager;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-struct Harness {
-    app: App<MockRuntime>,
-    main: WebviewWindow<MockRuntime>,
+use crate::support::{Harness, database_text, harness};
+
+trait Playground {
+    fn draft_id(&self, name: &str) -> String;
+    fn send(&self, conversation: &str, input: Value) -> Value;
+    fn foundry(&self, endpoint: &str) -> FoundryClient;
 }
 
-fn harness(dir: &Path) -> Harness {
-    let paths = Paths::under(dir);
-    let store = tauri::async_runtime::block_on(Store::open(&paths.database()));
-    if let Ok(store) = &store {
-        tauri::async_runtime::block_on(gateway_studio::recover_interrupted(store));
-    }
-    let keyring = KeyringStore::new(format!("gateway-studio-test-pg-{}", std::process::id()));
-    let state = AppState::with_secrets(paths, store, Arc::new(keyring));
-    let app = gateway_studio::configure(mock_builder(), state)
-        .build(tauri::generate_context!(test = true))
-        .expect("mock app builds");
-    let main = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness { app, main }
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: self.app.invoke_key().to_string(),
-        };
-        get_ipc_response(&self.main, request).map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone())
-            .unwrap_or_else(|e| panic!("{cmd}({args}) failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args.clone()) {
-            Ok(v) => panic!("{cmd}({args}) should fail, returned {v}"),
-            Err(e) => e,
-        }
-    }
-
+impl Playground for Harness {
     fn draft_id(&self, name: &str) -> String {
         self.ok("connection_list", json!({}))
             .as_array()
@@ -102,10 +55,6 @@ impl Harness {
             Arc::new(StaticToken::new(token).unwrap()),
         )
     }
-
-    fn stop(self) {
-        let _ = self.call("cloud_select", json!({"cloud": "public"}));
-    }
 }
 
 fn project_parent() -> Value {
@@ -124,21 +73,6 @@ fn start(draft_id: &str, mode: &str, deployment: &str, parent: Option<Value>) ->
         "parent": parent,
         "continueFrom": null,
     }})
-}
-
-/// Every byte of the data folder's SQLite files (WAL included), as text.
-fn database_text(dir: &Path) -> String {
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with("gateway-studio.sqlite")
-        {
-            bytes.extend(std::fs::read(entry.path()).unwrap());
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A tool round trip: the model calls get_weather, the suggested output goes back, the sample
