@@ -59,7 +59,19 @@ fn open_window(paths: Paths) -> ExitCode {
         tauri::Builder::default(),
         state::AppState::new(paths, store),
     )
-    .run(tauri::generate_context!());
+    .build(tauri::generate_context!())
+    .map(|app| {
+        app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Test agents of open playground conversations are deleted before the app goes.
+                let state = tauri::Manager::state::<state::AppState>(handle);
+                tauri::async_runtime::block_on(playground::finish_all(
+                    &state,
+                    std::time::Duration::from_secs(5),
+                ));
+            }
+        })
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -10,7 +10,7 @@ use gateway_studio_core::azure::arm::ConnectionParent;
 use gateway_studio_core::azure::preferences::AzurePreferences;
 use gateway_studio_core::foundry::FoundryClient;
 use gateway_studio_core::oauth2::TokenClient;
-use gateway_studio_core::playground::Session;
+use gateway_studio_core::playground::{Cleanup, History, PlaygroundMode, Session};
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::trace::{TraceExchange, Traces};
 use tokio::sync::Mutex as AsyncMutex;
@@ -47,15 +47,57 @@ impl PlaygroundService {
         lock(&self.sessions).remove(id)
     }
 
-    /// Every open session (the window is closing: they are all ended).
-    pub fn drain(&self) -> Vec<Arc<AsyncMutex<Session>>> {
-        lock(&self.sessions).drain().map(|(_, s)| s).collect()
+    /// Every open session, with its id (the app is quitting: they are all ended).
+    pub fn drain(&self) -> Vec<(String, Arc<AsyncMutex<Session>>)> {
+        lock(&self.sessions).drain().collect()
     }
 
     pub fn token_client(&self, http: &gateway_studio_core::net::HttpClient) -> Arc<TokenClient> {
         lock(&self.tokens)
             .get_or_insert_with(|| Arc::new(TokenClient::new(http.clone())))
             .clone()
+    }
+}
+
+/// Ends an open session: waits for a turn in flight, deletes what it created in Foundry, and
+/// records how that went.
+pub async fn finish(
+    state: &AppState,
+    id: &str,
+    session: &AsyncMutex<Session>,
+) -> Result<(), AppError> {
+    let mut session = session.lock().await;
+    let (result, exchanges) = session.end().await;
+    store_traces(state, &exchanges).await;
+    let history = History::new(state.store()?);
+    history.end(id).await?;
+    if session.mode == PlaygroundMode::Foundry {
+        match result {
+            Ok(()) => history.set_cleanup(id, Cleanup::Done, None).await?,
+            Err(problem) => {
+                tracing::warn!(conversation = %id, %problem, "a playground test agent could not be deleted");
+                history
+                    .set_cleanup(id, Cleanup::Failed, Some(&problem))
+                    .await?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ends every open session (the app is quitting), each bounded by `limit`: what cannot be
+/// deleted in time stays pending and is offered at the next start.
+pub async fn finish_all(state: &AppState, limit: std::time::Duration) {
+    for (id, session) in state.playground.drain() {
+        match tokio::time::timeout(limit, finish(state, &id, &session)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(conversation = %id, error = %e, "could not end a playground conversation")
+            }
+            Err(_) => {
+                tracing::warn!(conversation = %id, "ending a playground conversation took too long")
+            }
+        }
     }
 }
 

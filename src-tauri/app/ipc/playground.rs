@@ -376,40 +376,10 @@ pub async fn playground_end(
     state: State<'_, AppState>,
     conversation_id: String,
 ) -> Result<ConversationSummary, AppError> {
-    let store = state.store()?;
-    let history = History::new(store);
     if let Some(session) = state.playground.remove(&conversation_id) {
-        let session = match std::sync::Arc::try_unwrap(session) {
-            Ok(mutex) => mutex.into_inner(),
-            // A turn still holds it: wait for that turn, then end.
-            Err(shared) => {
-                let guard = shared.lock().await;
-                drop(guard);
-                match std::sync::Arc::try_unwrap(shared) {
-                    Ok(mutex) => mutex.into_inner(),
-                    Err(_) => return Err(not_open(&conversation_id)),
-                }
-            }
-        };
-        let mode = session.mode;
-        let (result, exchanges) = session.end().await;
-        store_traces(&state, &exchanges).await;
-        history.end(&conversation_id).await?;
-        if mode == PlaygroundMode::Foundry {
-            match result {
-                Ok(()) => {
-                    history
-                        .set_cleanup(&conversation_id, Cleanup::Done, None)
-                        .await?
-                }
-                Err(problem) => {
-                    history
-                        .set_cleanup(&conversation_id, Cleanup::Failed, Some(&problem))
-                        .await?
-                }
-            }
-        }
+        crate::playground::finish(&state, &conversation_id, &session).await?;
     }
+    let history = History::new(state.store()?);
     Ok(history.get(&conversation_id).await?.summary)
 }
 

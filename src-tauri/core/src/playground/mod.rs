@@ -405,7 +405,7 @@ impl Session {
 
     /// Deletes what the session created in Foundry (nothing for local ones). The exchanges
     /// are the cleanup's trace.
-    pub async fn end(self) -> (Result<(), String>, Vec<TraceExchange>) {
+    pub async fn end(&mut self) -> (Result<(), String>, Vec<TraceExchange>) {
         let result = match &self.runner {
             Runner::Foundry(run) => match self.foundry_resources() {
                 Some(resources) => clean_up(&run.client, &resources).await,
