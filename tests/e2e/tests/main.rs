@@ -3,6 +3,7 @@
 mod azure;
 mod checks;
 mod connections;
+mod playground;
 mod sandbox;
 
 use gateway_studio_e2e::Session;
@@ -14,7 +15,7 @@ const PAGES: &[(&str, &str, bool)] = &[
     ("connections", "Connections", false),
     ("azure", "Azure", false),
     ("checks", "Checks", false),
-    ("playground", "Agent playground", true),
+    ("playground", "Agent playground", false),
     ("traces", "Traces", true),
     ("history", "History", true),
     ("settings", "Settings", false),

@@ -48,6 +48,12 @@ import type {
   SignInView_Serialize,
   Subscription_Serialize,
   TraceSummary_Serialize,
+  ConversationRecord_Serialize,
+  ConversationSummary_Serialize,
+  PlaygroundSessionView_Serialize,
+  PlaygroundStart_Deserialize,
+  TurnInput,
+  TurnRecord_Serialize,
 } from './bindings';
 
 export type { AppError, AppInfo, Settings_Serialize as Settings, StorageStatus, Theme } from './bindings';
@@ -119,6 +125,25 @@ export type {
   Subscription_Serialize as Subscription,
 } from './bindings';
 
+export type {
+  AgentDetails_Serialize as AgentDetails,
+  Cleanup,
+  ConversationRecord_Serialize as ConversationRecord,
+  ConversationState,
+  ConversationSummary_Serialize as ConversationSummary,
+  FoundryResources_Serialize as FoundryResources,
+  PlaygroundMode,
+  PlaygroundSessionView_Serialize as PlaygroundSessionView,
+  PlaygroundSettings_Serialize as PlaygroundSettings,
+  PlaygroundStart_Serialize as PlaygroundStart,
+  ToolCallView_Serialize as ToolCallView,
+  ToolOutput,
+  TurnError,
+  TurnInput,
+  TurnRecord_Serialize as TurnRecord,
+  TurnUsage,
+} from './bindings';
+
 export type InternalError = { kind: 'internal'; message: string };
 export type UiError = AppError | InternalError;
 
@@ -144,6 +169,7 @@ const APP_ERROR_KINDS: ReadonlySet<string> = new Set([
   'invalidInput',
   'arm',
   'credential',
+  'agent',
 ]);
 
 function isAppError(value: unknown): value is AppError {
@@ -425,6 +451,55 @@ export function azureTraceList(runId: string): Promise<TraceSummary_Serialize[]>
   return unwrap(() => commands.azureTraceList(runId));
 }
 
+// ---- agent playground ----------------------------------------------------------------------
+// A conversation with a prompt agent whose model is `<connection>/<deployment>`, run locally
+// (the app plays the Agent Service) or in the picked Foundry project. A failed turn resolves
+// with its `error` set; only calls the backend refuses reject.
+
+/** Starts a conversation (a Foundry run creates a test agent version and a conversation). */
+export function playgroundStart(request: PlaygroundStart_Deserialize): Promise<PlaygroundSessionView_Serialize> {
+  return unwrap(() => commands.playgroundStart(request));
+}
+
+/** One turn; its text arrives on `onText` as it streams, then the turn as stored. */
+export function playgroundSend(
+  conversationId: string,
+  input: TurnInput,
+  onText: (text: string) => void,
+): Promise<TurnRecord_Serialize> {
+  return unwrap(() => {
+    // Constructing a channel needs the Tauri runtime; a failure here becomes a UiError too.
+    const channel = new Channel<string>();
+    channel.onmessage = onText;
+    return commands.playgroundSend(conversationId, input, channel);
+  });
+}
+
+/** Ends the conversation; what Foundry created for it is deleted (`cleanup` says how it went). */
+export function playgroundEnd(conversationId: string): Promise<ConversationSummary_Serialize> {
+  return unwrap(() => commands.playgroundEnd(conversationId));
+}
+
+/** Conversations, newest first. */
+export function playgroundHistory(): Promise<ConversationSummary_Serialize[]> {
+  return unwrap(() => commands.playgroundHistory());
+}
+
+/** One stored conversation with its turns (read-only; continue it with `continueFrom`). */
+export function playgroundConversation(conversationId: string): Promise<ConversationRecord_Serialize> {
+  return unwrap(() => commands.playgroundConversation(conversationId));
+}
+
+/** Foundry test agents and conversations an earlier session did not delete. */
+export function playgroundLeftovers(): Promise<ConversationSummary_Serialize[]> {
+  return unwrap(() => commands.playgroundLeftovers());
+}
+
+/** Deletes a left-over's agent and conversation in Foundry. */
+export function playgroundCleanUp(conversationId: string): Promise<ConversationSummary_Serialize> {
+  return unwrap(() => commands.playgroundCleanUp(conversationId));
+}
+
 // ---- closing the window ---------------------------------------------------------------------
 // Best effort: outside the desktop app (tests, a plain browser) there is no window to guard.
 
@@ -531,6 +606,11 @@ export function describeError(e: UiError): ErrorDescription {
         title: 'No Azure sign-in',
         body: `${sentence(e.message)} ${sentence(e.details.fix)}`.trim(),
       };
+    case 'agent':
+      return {
+        title: AGENT_TITLES[e.details.code] ?? 'The agent could not run',
+        body: `${sentence(e.message)} ${sentence(e.details.fix)}`.trim(),
+      };
     case 'internal':
       return {
         title: 'The request did not reach the backend',
@@ -553,6 +633,15 @@ const ARM_TITLES: Record<string, string> = {
   'deploy-blocked': 'The deploy was refused before anything was sent',
   'deploy-needs-confirmation': 'The deploy needs your confirmation',
   'deploy-secret-missing': 'The secret is missing',
+};
+
+const AGENT_TITLES: Record<string, string> = {
+  model_not_found: 'The model is not found',
+  DeploymentNotFound: 'The deployment is not found',
+  PermissionDenied: 'Permission denied',
+  gateway_error: 'The gateway failed',
+  gateway_timeout: 'The gateway did not answer in time',
+  rate_limit_exceeded: 'The gateway is rate limiting',
 };
 
 /** A backend message as a sentence: capital first letter, closing full stop. */

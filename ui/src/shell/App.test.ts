@@ -72,7 +72,6 @@ describe('routing', () => {
     fakeBackend();
     start('#/checks');
     for (const [page, text] of [
-      ['playground', /not in this build yet/],
       ['traces', /not in this build yet/],
       ['history', /not in this build yet/],
     ] as const) {

@@ -7,6 +7,7 @@ import { FakeAzure, type AzureOptions } from './azure';
 import { FakeChecks, type ChecksOptions } from './checks';
 import { FakeCloud, type CloudOptions } from './cloud';
 import { FakeConnections, type ConnectionOptions } from './connections';
+import { FakePlayground, type PlaygroundOptions } from './playground';
 
 export const PATHS = {
   version: '0.4.2',
@@ -65,6 +66,8 @@ export type FakeBackend = {
   cloud: FakeCloud;
   /** Azure: scope, connections on Azure, sign-in. */
   azure: FakeAzure;
+  /** Agent playground: conversations, turns (`hold`/`emit`/`finish`), history. */
+  playground: FakePlayground;
   /** The settings as stored now. */
   settings(): Settings;
 };
@@ -84,12 +87,14 @@ export function fakeBackend(
     checks?: ChecksOptions;
     cloud?: CloudOptions;
     azure?: AzureOptions;
+    playground?: PlaygroundOptions;
   } = {},
 ): FakeBackend {
   const calls: Call[] = [];
   const connections = new FakeConnections(options.connections);
   const checks = new FakeChecks(options.checks);
   const azure = new FakeAzure(connections, options.azure);
+  const playground = new FakePlayground(connections, options.playground);
   let settings: Settings = structuredClone(options.settings ?? settingsWith({}));
   const cloud = new FakeCloud(
     { get: () => settings, set: (next) => (settings = next) },
@@ -133,6 +138,7 @@ export function fakeBackend(
         }
         if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
         if (cmd.startsWith('check_run_') || cmd === 'trace_exchange_get') return checks.handle(cmd, args as Record<string, unknown>);
+        if (cmd.startsWith('playground_')) return playground.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
     }
   });
@@ -143,6 +149,7 @@ export function fakeBackend(
     checks,
     cloud,
     azure,
+    playground,
     settings: () => structuredClone(settings),
   };
 }
