@@ -71,6 +71,7 @@ fn start(draft_id: &str, mode: &str, deployment: &str, parent: Option<Value>) ->
         "settings": {"deployment": deployment, "instructions": "Answer briefly.", "sampleTool": true, "temperature": null},
         "bearerToken": null,
         "parent": parent,
+        "projectEndpoint": null,
         "continueFrom": null,
     }})
 }
@@ -186,12 +187,29 @@ fn a_conversation_with_a_tool_call_runs_locally_and_in_foundry_and_is_cleaned_up
         "the test agent is deleted when the test ends"
     );
 
-    // History: both conversations, newest first; reopen read-only.
+    // The project's endpoint typed instead of picked: the same project.
+    let mut typed = start(&draft, "foundry", "gpt-4o", None);
+    typed["request"]["projectEndpoint"] = json!(endpoint);
+    typed["request"]["settings"]["sampleTool"] = json!(false);
+    let view = h.ok("playground_start", typed);
+    assert_eq!(view["foundry"]["projectEndpoint"], endpoint.as_str());
+    let hi = h.send(
+        view["id"].as_str().unwrap(),
+        json!({"kind": "message", "text": "Hi"}),
+    );
+    assert_eq!(hi["reply"], "Echo from gpt-4o: Hi", "{hi}");
+    assert_eq!(
+        h.ok("playground_end", json!({"conversationId": view["id"]}))["cleanup"],
+        "done"
+    );
+
+    // History: the conversations, newest first; reopen read-only.
     let history = h.ok("playground_history", json!({}));
     let history = history.as_array().unwrap();
-    assert_eq!(history.len(), 2);
+    assert_eq!(history.len(), 3);
     assert_eq!(history[0]["mode"], "foundry");
-    assert_eq!(history[1]["mode"], "local");
+    assert_eq!(history[1]["mode"], "foundry");
+    assert_eq!(history[2]["mode"], "local");
     let record = h.ok("playground_conversation", json!({"conversationId": id}));
     assert_eq!(record["turns"].as_array().unwrap().len(), 3);
     assert_eq!(record["settings"]["instructions"], "Answer briefly.");
@@ -342,9 +360,14 @@ fn failures_are_explained_with_what_to_change() {
     );
     h.ok("playground_end", json!({"conversationId": view["id"]}));
 
-    // Foundry without a project; bad settings; an empty message.
+    // Foundry without a project; a typed endpoint that is no URL; bad settings; an empty
+    // message.
     let e = h.err("playground_start", start(&apim, "foundry", "gpt-4o", None));
     assert_eq!(e["details"]["field"], "parent", "{e}");
+    let mut typed = start(&apim, "foundry", "gpt-4o", None);
+    typed["request"]["projectEndpoint"] = json!("contoso/api/projects/p1");
+    let e = h.err("playground_start", typed);
+    assert_eq!(e["details"]["field"], "projectEndpoint", "{e}");
     let e = h.err("playground_start", start(&apim, "local", "", None));
     assert_eq!(e["details"]["field"], "settings.deployment", "{e}");
     let view = h.ok("playground_start", start(&apim, "local", "gpt-4o", None));

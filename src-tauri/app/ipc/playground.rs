@@ -37,6 +37,9 @@ pub struct PlaygroundStart {
     pub bearer_token: Option<String>,
     /// Foundry runs: the project, as picked on the Azure page.
     pub parent: Option<ConnectionParent>,
+    /// Foundry runs without a picked project: its endpoint as typed
+    /// (`https://{account}.services.ai.azure.com/api/projects/{project}`).
+    pub project_endpoint: Option<String>,
     /// Continue this stored conversation: its answered turns open the new one.
     pub continue_from: Option<String>,
 }
@@ -242,13 +245,32 @@ pub async fn playground_start(
             Session::local(id.clone(), settings.clone(), agent, started)
         }
         PlaygroundMode::Foundry => {
-            let Some(parent) = &request.parent else {
-                return Err(invalid(
-                    "parent",
-                    "Running in Foundry needs a project: pick one on the Azure page (or run locally).",
-                ));
+            let typed = request
+                .project_endpoint
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty());
+            let client = match (&request.parent, typed) {
+                (Some(parent), _) => foundry_client(&state, parent).await?,
+                (None, Some(endpoint)) => {
+                    let url = url::Url::parse(endpoint)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+                        .ok_or_else(|| {
+                            invalid(
+                                "projectEndpoint",
+                                "The project endpoint is not a URL: it looks like https://ACCOUNT.services.ai.azure.com/api/projects/PROJECT.",
+                            )
+                        })?;
+                    foundry_client_at(&state, url).await?
+                }
+                (None, None) => {
+                    return Err(invalid(
+                        "parent",
+                        "Running in Foundry needs a project: pick one on the Azure page, type its endpoint, or run locally.",
+                    ));
+                }
             };
-            let client = foundry_client(&state, parent).await?;
             let mut created = None;
             let started = Session::foundry(
                 id.clone(),

@@ -317,6 +317,26 @@ describe('agent playground: Foundry mode', () => {
     await waitFor(() => expect(window.location.hash).toBe('#/azure'));
   });
 
+  it('without a picked project, runs in a project whose endpoint is typed', async () => {
+    const backend = await ready({ azure: { noScope: true } });
+    await fireEvent.click(document.querySelector('[data-mode-option="foundry"]')!);
+    const endpoint = await screen.findByTestId('playground-project-endpoint');
+    await fireEvent.input(endpoint, { target: { value: 'contoso/p1' } });
+    await fireEvent.input(composer(), { target: { value: 'Hello' } });
+    expect(sendButton().disabled).toBe(true);
+    expect(screen.getByTestId('playground-blocker').textContent).toMatch(/api\/projects\/PROJECT/);
+    expect(endpoint.getAttribute('aria-invalid')).toBe('true');
+    await fireEvent.input(endpoint, { target: { value: 'https://contoso.services.ai.azure.com/api/projects/p1' } });
+    await waitFor(() => expect(screen.getByTestId('mode-label').textContent).toMatch(/in project p1/));
+    await fireEvent.click(screen.getByTestId('playground-sample-tool'));
+    await say('Hello');
+    await answered('Echo from gpt-4o: Hello');
+    const [request] = starts(backend);
+    expect(request.mode).toBe('foundry');
+    expect(request.parent).toBeNull();
+    expect(request.projectEndpoint).toBe('https://contoso.services.ai.azure.com/api/projects/p1');
+  });
+
   it('runs in the picked project and names the test agent', async () => {
     const backend = await ready();
     await fireEvent.click(document.querySelector('[data-mode-option="foundry"]')!);

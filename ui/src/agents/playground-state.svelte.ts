@@ -124,6 +124,8 @@ export class PlaygroundStore {
 
   /** The Azure page's pick; `undefined` until asked. */
   scope = $state<AzureScope | null | undefined>(undefined);
+  /** A project endpoint typed instead (Foundry mode without a picked project). */
+  projectEndpoint = $state('');
   scopeError = $state<UiError | null>(null);
 
   // ---- the conversation ----
@@ -191,9 +193,20 @@ export class PlaygroundStore {
     return auth?.kind === 'projectManagedIdentity' ? auth.audience : null;
   }
 
-  /** The Foundry project picked on the Azure page, or null (none, or the account level). */
-  get project(): string | null {
+  /** The Foundry project picked on the Azure page (null: none, or the account level). */
+  get pickedProject(): string | null {
     return this.scope?.project ?? null;
+  }
+
+  /** The typed project endpoint when it has the shape of one, else null. */
+  get typedEndpoint(): string | null {
+    const e = this.projectEndpoint.trim();
+    return /^https?:\/\/[^/\s]+\/api\/projects\/[^/?#\s]+\/?$/.test(e) ? e : null;
+  }
+
+  /** The project the next Foundry conversation runs in: the picked one, else the typed one's. */
+  get project(): string | null {
+    return this.pickedProject ?? projectOfEndpoint(this.typedEndpoint);
   }
 
   /** Why the next conversation cannot start, in a sentence; null when it can. */
@@ -208,7 +221,10 @@ export class PlaygroundStore {
     if (parseTemperature(this.temperature) === undefined) return 'The temperature is between 0 and 2 (or empty for the default).';
     if (this.mode === 'foundry') {
       if (this.scope === undefined) return 'Looking up the Foundry project…';
-      if (!this.project) return 'Foundry mode needs a project: pick one on the Azure page.';
+      if (!this.project)
+        return this.projectEndpoint.trim() === ''
+          ? 'Foundry mode needs a project: pick one on the Azure page, or type its endpoint.'
+          : 'The project endpoint looks like https://ACCOUNT.services.ai.azure.com/api/projects/PROJECT.';
     }
     if (this.mode === 'local' && this.managedIdentity !== null && this.bearerToken.trim() === '')
       return 'The connection uses the project’s managed identity: paste a stand-in token to run locally.';
@@ -333,15 +349,16 @@ export class PlaygroundStore {
         settings: this.settings,
         bearerToken: mode === 'local' && this.managedIdentity !== null ? this.bearerToken.trim() || null : null,
         parent:
-          mode === 'foundry' && scope
+          mode === 'foundry' && scope?.project
             ? {
                 account: { subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup, account: scope.account },
                 project: scope.project,
               }
             : null,
+        projectEndpoint: mode === 'foundry' && !scope?.project ? this.typedEndpoint : null,
         continueFrom,
       });
-      this.conversation = new Conversation(view, draftId, mode === 'foundry' ? (scope?.project ?? null) : null);
+      this.conversation = new Conversation(view, draftId, mode === 'foundry' ? this.project : null);
       this.stored = null;
       return true;
     } catch (failure) {

@@ -1497,6 +1497,11 @@ export type PlaygroundStart_Deserialize = {
 	bearerToken?: string | null,
 	/**  Foundry runs: the project, as picked on the Azure page. */
 	parent?: ConnectionParent_Deserialize | null,
+	/**
+	 *  Foundry runs without a picked project: its endpoint as typed
+	 *  (`https://{account}.services.ai.azure.com/api/projects/{project}`).
+	 */
+	projectEndpoint?: string | null,
 	/**  Continue this stored conversation: its answered turns open the new one. */
 	continueFrom?: string | null,
 };
@@ -1513,6 +1518,11 @@ export type PlaygroundStart_Serialize = {
 	bearerToken: string | null,
 	/**  Foundry runs: the project, as picked on the Azure page. */
 	parent: ConnectionParent_Serialize | null,
+	/**
+	 *  Foundry runs without a picked project: its endpoint as typed
+	 *  (`https://{account}.services.ai.azure.com/api/projects/{project}`).
+	 */
+	projectEndpoint: string | null,
 	/**  Continue this stored conversation: its answered turns open the new one. */
 	continueFrom: string | null,
 };

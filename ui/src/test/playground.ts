@@ -172,12 +172,12 @@ export class FakePlayground {
     const deployment = request.settings.deployment.trim();
     if (deployment === '' || deployment.includes('/'))
       throw { kind: 'invalidInput', message: 'Pick the deployment to use.', details: { field: 'settings.deployment' } } satisfies AppError;
-    if (request.mode === 'foundry' && !request.parent)
-      throw { kind: 'invalidInput', message: 'Running in Foundry needs a project: pick one on the Azure page (or run locally).', details: { field: 'parent' } } satisfies AppError;
+    if (request.mode === 'foundry' && !request.parent && !request.projectEndpoint)
+      throw { kind: 'invalidInput', message: 'Running in Foundry needs a project: pick one on the Azure page, type its endpoint, or run locally.', details: { field: 'parent' } } satisfies AppError;
     const id = `conv-${this.#next++}`;
     const foundry =
       request.mode === 'foundry'
-        ? { projectEndpoint: PROJECT_ENDPOINT.replace('sandbox-project', request.parent!.project ?? '_project'), agentName: `gs-test-${String(this.#next).padStart(12, '0')}`, agentVersion: '1', conversationId: `conv_foundry_${this.#next}` }
+        ? { projectEndpoint: request.parent ? PROJECT_ENDPOINT.replace('sandbox-project', request.parent.project ?? '_project') : request.projectEndpoint!, agentName: `gs-test-${String(this.#next).padStart(12, '0')}`, agentVersion: '1', conversationId: `conv_foundry_${this.#next}` }
         : null;
     const continued = request.continueFrom ? structuredClone(this.#get(request.continueFrom).turns.filter((t) => !t.error)) : [];
     const settings = { ...request.settings, deployment };
