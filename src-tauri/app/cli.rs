@@ -5,6 +5,7 @@ mod agent;
 mod azure;
 mod check;
 mod sandbox;
+mod trace;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,12 @@ pub enum Command {
     Agent {
         #[command(subcommand)]
         command: AgentCommand,
+    },
+    /// The exchanges Gateway Studio recorded (redacted): list them, export a run as HAR or
+    /// cURL.
+    Trace {
+        #[command(subcommand)]
+        command: trace::TraceCommand,
     },
     /// Run the local emulators (Azure Resource Manager, the Foundry Agent Service data plane,
     /// two sample gateways and an OAuth2 token endpoint) until interrupted. Prints one JSON
@@ -132,6 +139,7 @@ pub fn run(command: Command, paths: &Paths) -> ExitCode {
         Command::Agent {
             command: AgentCommand::Run(args),
         } => agent::run(args, paths),
+        Command::Trace { command } => trace::trace(command, paths),
     }
 }
 

@@ -15,3 +15,4 @@ mod ipc;
 mod playground_ipc;
 mod sandbox_cli;
 mod support;
+mod trace_cli;

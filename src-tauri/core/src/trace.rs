@@ -6,6 +6,8 @@
 //! bodies), auth-style headers are masked whatever their value, and well-known secret fields
 //! in JSON and form bodies are masked too. Nothing reaches SQLite or the UI any other way.
 
+pub mod export;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -538,23 +540,59 @@ impl<'a> Traces<'a> {
         .fetch_all(self.store.pool())
         .await
         .map_err(|e| self.sqlx(e))?;
-        Ok(rows
-            .into_iter()
-            .map(|row| TraceSummary {
-                id: row.get("id"),
-                run_id: row.get("run_id"),
-                label: row.get("label"),
-                kind: TraceKind::parse(row.get("kind")),
-                method: row.get("method"),
-                url: row.get("url"),
-                status: row
-                    .get::<Option<i64>, _>("status")
-                    .and_then(|s| u16::try_from(s).ok()),
-                error: row.get("error"),
-                started_at_ms: row.get::<i64, _>("started_at_ms").max(0) as u64,
-                total_ms: row.get::<i64, _>("total_ms").max(0) as u64,
+        Ok(rows.iter().map(summary_row).collect())
+    }
+
+    /// The newest exchanges of every run, newest first.
+    pub async fn list_recent(&self, limit: u32) -> Result<Vec<TraceSummary>, TraceStoreError> {
+        let rows = sqlx::query(
+            "SELECT id, run_id, label, kind, method, url, status, error, started_at_ms, total_ms \
+             FROM trace_exchanges ORDER BY started_at_ms DESC, rowid DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        Ok(rows.iter().map(summary_row).collect())
+    }
+
+    /// A run's whole records (bodies included), in the order they started.
+    pub async fn records_of_run(
+        &self,
+        run_id: &str,
+    ) -> Result<Vec<TraceExchange>, TraceStoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, record FROM trace_exchanges WHERE run_id = ? ORDER BY started_at_ms, rowid",
+        )
+        .bind(run_id)
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))?;
+        rows.into_iter()
+            .map(|(id, record)| {
+                serde_json::from_str(&record).map_err(|e| TraceStoreError::Corrupt {
+                    id,
+                    reason: e.to_string(),
+                })
             })
-            .collect())
+            .collect()
+    }
+}
+
+fn summary_row(row: &sqlx::sqlite::SqliteRow) -> TraceSummary {
+    TraceSummary {
+        id: row.get("id"),
+        run_id: row.get("run_id"),
+        label: row.get("label"),
+        kind: TraceKind::parse(row.get("kind")),
+        method: row.get("method"),
+        url: row.get("url"),
+        status: row
+            .get::<Option<i64>, _>("status")
+            .and_then(|s| u16::try_from(s).ok()),
+        error: row.get("error"),
+        started_at_ms: row.get::<i64, _>("started_at_ms").max(0) as u64,
+        total_ms: row.get::<i64, _>("total_ms").max(0) as u64,
     }
 }
 
