@@ -47,6 +47,13 @@ const COMMANDS: &[&str] = &[
     "playground_conversation",
     "playground_leftovers",
     "playground_clean_up",
+    "trace_query",
+    "trace_hosts",
+    "trace_export",
+    "trace_storage",
+    "trace_retention_set",
+    "trace_purge",
+    "history_list",
 ];
 
 fn main() {

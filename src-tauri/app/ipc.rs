@@ -19,6 +19,7 @@ mod azure;
 mod checks;
 mod cloud;
 mod playground;
+mod traces;
 
 pub use azure::SignInView;
 pub use checks::CheckEvent;
@@ -75,6 +76,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         playground::playground_conversation,
         playground::playground_leftovers,
         playground::playground_clean_up,
+        traces::trace_query,
+        traces::trace_hosts,
+        traces::trace_export,
+        traces::trace_storage,
+        traces::trace_retention_set,
+        traces::trace_purge,
+        traces::history_list,
     ])
 }
 

@@ -86,7 +86,7 @@ fn open_window(paths: Paths) -> ExitCode {
 /// runtime so they exercise the same handlers and capabilities as the app.
 /// What a previous process left unfinished: check runs still `running` and playground
 /// conversations still `open` are marked interrupted (their Foundry test agents are then
-/// offered for deletion).
+/// offered for deletion); traces past their retention are purged.
 pub async fn recover_interrupted(store: &Store) {
     let runs = gateway_studio_core::checks::runs::Runs::new(store);
     if let Ok(n @ 1..) = runs.mark_interrupted().await {
@@ -98,6 +98,25 @@ pub async fn recover_interrupted(store: &Store) {
             conversations = n,
             "marked interrupted playground conversations"
         );
+    }
+    // The traces' retention rule, applied at every start.
+    let traces = gateway_studio_core::trace::Traces::new(store);
+    if let Ok(rule) = traces.retention().await
+        && (rule.days.is_some() || rule.max_exchanges.is_some())
+    {
+        match traces
+            .purge(&rule, gateway_studio_core::checks::runs::now_ms())
+            .await
+        {
+            Ok(purged) if purged.deleted > 0 => {
+                tracing::info!(
+                    deleted = purged.deleted,
+                    "purged traces past their retention"
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not purge old traces"),
+        }
     }
 }
 

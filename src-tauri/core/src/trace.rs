@@ -462,6 +462,91 @@ pub struct TraceSummary {
     pub total_ms: u64,
 }
 
+/// Which exchanges the Traces list shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TraceFilter {
+    pub run_id: Option<String>,
+    pub kinds: Vec<TraceKind>,
+    /// `host` or `host:port`, as the list of hosts gives it.
+    pub host: Option<String>,
+    pub status: Option<StatusClass>,
+    /// Words that must all be in the label, the URL or a body.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum StatusClass {
+    Success,
+    Redirect,
+    ClientError,
+    ServerError,
+    /// No answer at all (network, TLS, timeout).
+    NoResponse,
+}
+
+impl StatusClass {
+    fn range(self) -> Option<(i64, i64)> {
+        match self {
+            Self::Success => Some((200, 299)),
+            Self::Redirect => Some((300, 399)),
+            Self::ClientError => Some((400, 499)),
+            Self::ServerError => Some((500, 599)),
+            Self::NoResponse => None,
+        }
+    }
+}
+
+/// A page of the Traces list; `next` fetches the one after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TracePage {
+    pub items: Vec<TraceSummary>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceStats {
+    pub exchanges: u64,
+    pub oldest_at_ms: Option<u64>,
+    /// The whole database file, WAL included.
+    pub database_bytes: u64,
+}
+
+/// How long and how much to keep. `None` keeps everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Retention {
+    pub days: Option<u32>,
+    pub max_exchanges: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Purged {
+    pub deleted: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+}
+
+const RETENTION_KEY: &str = "traces.retention";
+
+/// Each word of `text` as an FTS5 phrase (quotes doubled), all required; `None` for no words.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn parse_cursor(cursor: &str) -> Option<(i64, i64)> {
+    let (ms, rowid) = cursor.split_once(':')?;
+    Some((ms.parse().ok()?, rowid.parse().ok()?))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TraceStoreError {
     #[error(transparent)]
@@ -492,25 +577,224 @@ impl<'a> Traces<'a> {
             id: exchange.id.clone(),
             reason: e.to_string(),
         })?;
-        sqlx::query(
-            "INSERT INTO trace_exchanges (id, run_id, label, kind, method, url, status, error, \
-             started_at_ms, total_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        let host = url::Url::parse(&exchange.url)
+            .ok()
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(port) => format!("{h}:{port}"),
+                    None => h.to_string(),
+                })
+            })
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let bodies = format!(
+            "{} {}",
+            exchange.request_body.as_deref().unwrap_or_default(),
+            exchange.response.as_ref().map_or("", |r| r.body.as_str())
+        );
+        let result = async {
+            let mut tx = self.store.pool().begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO trace_exchanges (id, run_id, label, kind, method, url, status, error, \
+                 started_at_ms, total_ms, record, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&exchange.id)
+            .bind(&exchange.run_id)
+            .bind(&exchange.label)
+            .bind(exchange.kind.as_str())
+            .bind(&exchange.method)
+            .bind(&exchange.url)
+            .bind(exchange.status().map(i64::from))
+            .bind(exchange.error.as_ref().map(|e| e.message.clone()))
+            .bind(exchange.started_at_ms as i64)
+            .bind(exchange.total_ms as i64)
+            .bind(record)
+            .bind(host)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO trace_text (rowid, label, url, bodies) VALUES (?, ?, ?, ?)")
+                .bind(inserted.last_insert_rowid())
+                .bind(&exchange.label)
+                .bind(&exchange.url)
+                .bind(bodies)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        }
+        .await;
+        result.map_err(|e| self.sqlx(e))
+    }
+
+    /// A page of exchanges matching `filter`, newest first, starting after `before` (the
+    /// `next` of the previous page).
+    pub async fn query(
+        &self,
+        filter: &TraceFilter,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<TracePage, TraceStoreError> {
+        let limit = limit.clamp(1, 500);
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT rowid, id, run_id, label, kind, method, url, status, error, started_at_ms, \
+             total_ms FROM trace_exchanges WHERE 1 = 1",
+        );
+        if let Some(run) = filter.run_id.as_deref().filter(|r| !r.is_empty()) {
+            q.push(" AND run_id = ").push_bind(run.to_string());
+        }
+        if !filter.kinds.is_empty() {
+            q.push(" AND kind IN (");
+            let mut kinds = q.separated(", ");
+            for kind in &filter.kinds {
+                kinds.push_bind(kind.as_str());
+            }
+            q.push(")");
+        }
+        if let Some(host) = filter.host.as_deref().filter(|h| !h.is_empty()) {
+            q.push(" AND host = ").push_bind(host.to_ascii_lowercase());
+        }
+        if let Some(class) = filter.status {
+            match class.range() {
+                Some((low, high)) => {
+                    q.push(" AND status BETWEEN ")
+                        .push_bind(low)
+                        .push(" AND ")
+                        .push_bind(high);
+                }
+                None => {
+                    q.push(" AND status IS NULL");
+                }
+            }
+        }
+        if let Some(text) = filter.text.as_deref().and_then(fts_query) {
+            q.push(" AND rowid IN (SELECT rowid FROM trace_text WHERE trace_text MATCH ")
+                .push_bind(text)
+                .push(")");
+        }
+        if let Some((ms, rowid)) = before.and_then(parse_cursor) {
+            q.push(" AND (started_at_ms < ")
+                .push_bind(ms)
+                .push(" OR (started_at_ms = ")
+                .push_bind(ms)
+                .push(" AND rowid < ")
+                .push_bind(rowid)
+                .push("))");
+        }
+        q.push(" ORDER BY started_at_ms DESC, rowid DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let rows = q
+            .build()
+            .fetch_all(self.store.pool())
+            .await
+            .map_err(|e| self.sqlx(e))?;
+        let more = rows.len() > limit as usize;
+        let rows = &rows[..rows.len().min(limit as usize)];
+        let next = more.then(|| rows.last()).flatten().map(|r| {
+            format!(
+                "{}:{}",
+                r.get::<i64, _>("started_at_ms"),
+                r.get::<i64, _>("rowid")
+            )
+        });
+        Ok(TracePage {
+            items: rows.iter().map(summary_row).collect(),
+            next,
+        })
+    }
+
+    /// The hosts exchanges went to, most used first (for the host filter).
+    pub async fn hosts(&self) -> Result<Vec<String>, TraceStoreError> {
+        sqlx::query_scalar(
+            "SELECT host FROM trace_exchanges WHERE host != '' GROUP BY host \
+             ORDER BY COUNT(*) DESC, host LIMIT 200",
         )
-        .bind(&exchange.id)
-        .bind(&exchange.run_id)
-        .bind(&exchange.label)
-        .bind(exchange.kind.as_str())
-        .bind(&exchange.method)
-        .bind(&exchange.url)
-        .bind(exchange.status().map(i64::from))
-        .bind(exchange.error.as_ref().map(|e| e.message.clone()))
-        .bind(exchange.started_at_ms as i64)
-        .bind(exchange.total_ms as i64)
-        .bind(record)
-        .execute(self.store.pool())
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(|e| self.sqlx(e))
+    }
+
+    /// The retention rule in force (none by default: everything is kept).
+    pub async fn retention(&self) -> Result<Retention, TraceStoreError> {
+        Ok(crate::settings::read(self.store, RETENTION_KEY)
+            .await?
+            .unwrap_or_default())
+    }
+
+    pub async fn set_retention(&self, rule: &Retention) -> Result<(), TraceStoreError> {
+        Ok(crate::settings::write(self.store, RETENTION_KEY, rule).await?)
+    }
+
+    /// ARM writes (connection PUTs and DELETEs) of the CLI and the window, newest first: the
+    /// deployments of the History page.
+    pub async fn deployments(&self, limit: u32) -> Result<Vec<TraceSummary>, TraceStoreError> {
+        let rows = sqlx::query(
+            "SELECT id, run_id, label, kind, method, url, status, error, started_at_ms, total_ms \
+             FROM trace_exchanges WHERE kind = 'arm' AND method IN ('PUT', 'DELETE') \
+             AND label NOT LIKE '%(retry%' ORDER BY started_at_ms DESC, rowid DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
         .await
         .map_err(|e| self.sqlx(e))?;
-        Ok(())
+        Ok(rows.iter().map(summary_row).collect())
+    }
+
+    /// How much is kept.
+    pub async fn stats(&self) -> Result<TraceStats, TraceStoreError> {
+        let (exchanges, oldest): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(started_at_ms) FROM trace_exchanges")
+                .fetch_one(self.store.pool())
+                .await
+                .map_err(|e| self.sqlx(e))?;
+        Ok(TraceStats {
+            exchanges: exchanges.max(0) as u64,
+            oldest_at_ms: oldest.map(|v| v.max(0) as u64),
+            database_bytes: self.store.size_on_disk(),
+        })
+    }
+
+    /// Deletes exchanges older than `rule.older_than_days` and beyond the newest
+    /// `rule.keep_at_most`, then gives the space back to the file system.
+    pub async fn purge(&self, rule: &Retention, now_ms: u64) -> Result<Purged, TraceStoreError> {
+        let bytes_before = self.store.size_on_disk();
+        let mut deleted = 0u64;
+        if let Some(days) = rule.days {
+            let cutoff = now_ms.saturating_sub(u64::from(days) * 86_400_000) as i64;
+            deleted += sqlx::query("DELETE FROM trace_exchanges WHERE started_at_ms < ?")
+                .bind(cutoff)
+                .execute(self.store.pool())
+                .await
+                .map_err(|e| self.sqlx(e))?
+                .rows_affected();
+        }
+        if let Some(keep) = rule.max_exchanges {
+            deleted += sqlx::query(
+                "DELETE FROM trace_exchanges WHERE rowid IN (SELECT rowid FROM trace_exchanges \
+                 ORDER BY started_at_ms DESC, rowid DESC LIMIT -1 OFFSET ?)",
+            )
+            .bind(keep as i64)
+            .execute(self.store.pool())
+            .await
+            .map_err(|e| self.sqlx(e))?
+            .rows_affected();
+        }
+        if deleted > 0 {
+            // The WAL first, so VACUUM's copy is what shrinks the file.
+            for statement in [
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                "VACUUM",
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            ] {
+                sqlx::query(statement)
+                    .execute(self.store.pool())
+                    .await
+                    .map_err(|e| self.sqlx(e))?;
+            }
+        }
+        Ok(Purged {
+            deleted,
+            bytes_before,
+            bytes_after: self.store.size_on_disk(),
+        })
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<TraceExchange>, TraceStoreError> {

@@ -148,6 +148,25 @@ export const commands = {
 	playgroundLeftovers: () => typedError<ConversationSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("playground_leftovers")),
 	/**  Deletes a left-over's agent and conversation in Foundry, signed in as the Azure page is. */
 	playgroundCleanUp: (conversationId: string) => typedError<ConversationSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("playground_clean_up", { conversationId })),
+	/**  A page of exchanges, newest first; pass the last page's `next` as `before` for the next. */
+	traceQuery: (filter: TraceFilter_Deserialize, before: string | null, limit: number) => typedError<TracePage_Serialize, AppError_Serialize>(__TAURI_INVOKE("trace_query", { filter, before, limit })),
+	/**  The hosts exchanges went to, most used first. */
+	traceHosts: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("trace_hosts")),
+	/**
+	 *  A run's exchanges, or the ones picked (`ids`, in the order given), as HAR 1.2 JSON or as
+	 *  cURL commands whose secrets are `$VARIABLES`. Only redacted records are ever read.
+	 */
+	traceExport: (runId: string | null, ids: string[], format: TraceExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("trace_export", { runId, ids, format })),
+	traceStorage: () => typedError<TraceStorage_Serialize, AppError_Serialize>(__TAURI_INVOKE("trace_storage")),
+	/**  Saves the retention rule and applies it at once (it is applied again at every start). */
+	traceRetentionSet: (retention: Retention_Deserialize) => typedError<Purged, AppError_Serialize>(__TAURI_INVOKE("trace_retention_set", { retention })),
+	/**
+	 *  Deletes every recorded exchange (or those older than `older_than_days`) and gives the space
+	 *  back to the file system.
+	 */
+	tracePurge: (olderThanDays: number | null) => typedError<Purged, AppError_Serialize>(__TAURI_INVOKE("trace_purge", { olderThanDays })),
+	/**  Checks, deployments and agent conversations, newest first. */
+	historyList: (limit: number) => typedError<HistoryEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("history_list", { limit })),
 };
 
 /* Types */
@@ -1224,6 +1243,43 @@ export type FoundryResources_Serialize = {
 	conversationId: string | null,
 };
 
+/**  One run of any kind, for the History page. */
+export type HistoryEntry = HistoryEntry_Serialize | HistoryEntry_Deserialize;
+
+/**  One run of any kind, for the History page. */
+export type HistoryEntry_Deserialize = {
+	kind: HistoryKind,
+	/**  The check run, the conversation, or the trace run of the ARM write. */
+	id: string,
+	/**  The trace run to open (for a conversation, its turns have their own). */
+	traceRunId?: string | null,
+	/**  "Checks of llm-gw", "PUT llm-gw", "sandbox-openai/gpt-4o (local)". */
+	title: string,
+	connection?: string | null,
+	outcome: HistoryOutcome,
+	startedAtMs: number,
+	durationMs?: number | null,
+};
+
+/**  One run of any kind, for the History page. */
+export type HistoryEntry_Serialize = {
+	kind: HistoryKind,
+	/**  The check run, the conversation, or the trace run of the ARM write. */
+	id: string,
+	/**  The trace run to open (for a conversation, its turns have their own). */
+	traceRunId: string | null,
+	/**  "Checks of llm-gw", "PUT llm-gw", "sandbox-openai/gpt-4o (local)". */
+	title: string,
+	connection: string | null,
+	outcome: HistoryOutcome,
+	startedAtMs: number,
+	durationMs: number | null,
+};
+
+export type HistoryKind = "check" | "deployment" | "agent";
+
+export type HistoryOutcome = "passed" | "warned" | "failed" | "cancelled" | "interrupted" | "running";
+
 /**  Who the credential signs in as, for the UI and the CLI ("alice@contoso.com in tenant …"). */
 export type Identity = Identity_Serialize | Identity_Deserialize;
 
@@ -1556,6 +1612,12 @@ export type Project_Serialize = {
 	raw: Value,
 };
 
+export type Purged = {
+	deleted: number,
+	bytesBefore: number,
+	bytesAfter: number,
+};
+
 export type ResourceGroup = ResourceGroup_Serialize | ResourceGroup_Deserialize;
 
 export type ResourceGroup_Deserialize = {
@@ -1570,6 +1632,21 @@ export type ResourceGroup_Serialize = {
 	name: string,
 	location: string | null,
 	raw: Value,
+};
+
+/**  How long and how much to keep. `None` keeps everything. */
+export type Retention = Retention_Serialize | Retention_Deserialize;
+
+/**  How long and how much to keep. `None` keeps everything. */
+export type Retention_Deserialize = {
+	days?: number | null,
+	maxExchanges?: number | null,
+};
+
+/**  How long and how much to keep. `None` keeps everything. */
+export type Retention_Serialize = {
+	days: number | null,
+	maxExchanges: number | null,
 };
 
 /**  How a run ended. */
@@ -1809,6 +1886,10 @@ export type SignInView_Serialize = {
 	hasClientSecret: boolean,
 };
 
+export type StatusClass = "success" | "redirect" | "clientError" | "serverError" | 
+/**  No answer at all (network, TLS, timeout). */
+"noResponse";
+
 export type StorageDetails = {
 	path: string,
 	problem: StorageProblem,
@@ -1931,11 +2012,38 @@ export type TraceExchange_Serialize = {
 	error: TraceFailure | null,
 };
 
+export type TraceExportFormat = "har" | "curl";
+
 export type TraceFailure = {
 	/**  `timeout`, `connect`, `tls`, `protocol`. */
 	kind: string,
 	phase: Phase,
 	message: string,
+};
+
+/**  Which exchanges the Traces list shows. Empty fields do not filter. */
+export type TraceFilter = TraceFilter_Serialize | TraceFilter_Deserialize;
+
+/**  Which exchanges the Traces list shows. Empty fields do not filter. */
+export type TraceFilter_Deserialize = {
+	runId?: string | null,
+	kinds?: TraceKind[],
+	/**  `host` or `host:port`, as the list of hosts gives it. */
+	host?: string | null,
+	status?: StatusClass | null,
+	/**  Words that must all be in the label, the URL or a body. */
+	text?: string | null,
+};
+
+/**  Which exchanges the Traces list shows. Empty fields do not filter. */
+export type TraceFilter_Serialize = {
+	runId: string | null,
+	kinds: TraceKind[],
+	/**  `host` or `host:port`, as the list of hosts gives it. */
+	host: string | null,
+	status: StatusClass | null,
+	/**  Words that must all be in the label, the URL or a body. */
+	text: string | null,
 };
 
 export type TraceHeader = {
@@ -1945,6 +2053,21 @@ export type TraceHeader = {
 
 /**  Which service an exchange talked to. */
 export type TraceKind = "gateway" | "token" | "arm" | "foundry";
+
+/**  A page of the Traces list; `next` fetches the one after it. */
+export type TracePage = TracePage_Serialize | TracePage_Deserialize;
+
+/**  A page of the Traces list; `next` fetches the one after it. */
+export type TracePage_Deserialize = {
+	items: TraceSummary_Deserialize[],
+	next?: string | null,
+};
+
+/**  A page of the Traces list; `next` fetches the one after it. */
+export type TracePage_Serialize = {
+	items: TraceSummary_Serialize[],
+	next: string | null,
+};
 
 export type TraceRedirect = {
 	status: number,
@@ -2000,6 +2123,37 @@ export type TraceSseEvent_Serialize = {
 	atMs: number,
 	event: string | null,
 	data: string,
+};
+
+export type TraceStats = TraceStats_Serialize | TraceStats_Deserialize;
+
+export type TraceStats_Deserialize = {
+	exchanges: number,
+	oldestAtMs?: number | null,
+	/**  The whole database file, WAL included. */
+	databaseBytes: number,
+};
+
+export type TraceStats_Serialize = {
+	exchanges: number,
+	oldestAtMs: number | null,
+	/**  The whole database file, WAL included. */
+	databaseBytes: number,
+};
+
+/**  What is kept, and the rule that keeps it. */
+export type TraceStorage = TraceStorage_Serialize | TraceStorage_Deserialize;
+
+/**  What is kept, and the rule that keeps it. */
+export type TraceStorage_Deserialize = {
+	stats: TraceStats_Deserialize,
+	retention: Retention_Deserialize,
+};
+
+/**  What is kept, and the rule that keeps it. */
+export type TraceStorage_Serialize = {
+	stats: TraceStats_Serialize,
+	retention: Retention_Serialize,
 };
 
 /**  A row of a run's exchange list: enough for a list, without bodies. */

@@ -148,3 +148,173 @@ async fn exchanges_round_trip_through_sqlite() {
     assert_eq!(listed[0].status, Some(200));
     assert!(traces.get("nope").await.unwrap().is_none());
 }
+
+/// A stored record with these facts (the rest as `exchange` has it).
+fn stored(
+    run: &str,
+    kind: TraceKind,
+    url: &str,
+    status: Option<u16>,
+    at_ms: u64,
+    body: &str,
+) -> TraceExchange {
+    let mut record = TraceExchange::record(
+        run,
+        "chat:a",
+        kind,
+        &exchange(Ok(response(body))),
+        &Redactor::new(),
+    );
+    record.url = url.to_string();
+    record.started_at_ms = at_ms;
+    match status {
+        Some(status) => {
+            if let Some(r) = record.response.as_mut() {
+                r.status = status;
+            }
+        }
+        None => {
+            record.response = None;
+            record.error = Some(TraceFailure {
+                kind: "connect".into(),
+                phase: Phase::Tcp,
+                message: "refused".into(),
+            });
+        }
+    }
+    record
+}
+
+#[tokio::test]
+async fn the_list_filters_pages_and_searches_and_a_purge_gives_space_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+    let traces = Traces::new(&store);
+    let big = "lorem ipsum ".repeat(2000);
+    for i in 0..60u64 {
+        let (kind, url, status) = match i % 3 {
+            0 => (
+                TraceKind::Gateway,
+                "https://gw.example.com/v1/chat/completions",
+                Some(200),
+            ),
+            1 => (
+                TraceKind::Arm,
+                "https://management.azure.com/subscriptions?api-version=1",
+                Some(404),
+            ),
+            _ => (TraceKind::Gateway, "http://127.0.0.1:47112/v1/models", None),
+        };
+        let body = if i == 42 {
+            "a needle in the body"
+        } else {
+            big.as_str()
+        };
+        traces
+            .insert(&stored(
+                &format!("run-{}", i / 10),
+                kind,
+                url,
+                status,
+                1_000 + i,
+                body,
+            ))
+            .await
+            .unwrap();
+    }
+
+    // Newest first, in pages that neither skip nor repeat.
+    let all = TraceFilter::default();
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = traces.query(&all, before.as_deref(), 25).await.unwrap();
+        seen.extend(page.items.iter().map(|s| s.started_at_ms));
+        match page.next {
+            Some(next) => before = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1_000..1_060).rev().collect::<Vec<u64>>());
+
+    let count = |filter: TraceFilter| {
+        let traces = &traces;
+        async move { traces.query(&filter, None, 500).await.unwrap().items.len() }
+    };
+    let filter = |f: fn(&mut TraceFilter)| {
+        let mut filter = TraceFilter::default();
+        f(&mut filter);
+        filter
+    };
+    assert_eq!(count(filter(|f| f.kinds = vec![TraceKind::Arm])).await, 20);
+    assert_eq!(
+        count(filter(|f| f.host = Some("127.0.0.1:47112".into()))).await,
+        20
+    );
+    assert_eq!(
+        count(filter(|f| f.host = Some("GW.example.com".into()))).await,
+        20
+    );
+    assert_eq!(
+        count(filter(|f| f.status = Some(StatusClass::ClientError))).await,
+        20
+    );
+    assert_eq!(
+        count(filter(|f| f.status = Some(StatusClass::NoResponse))).await,
+        20
+    );
+    assert_eq!(count(filter(|f| f.run_id = Some("run-3".into()))).await, 10);
+    assert_eq!(
+        count(filter(|f| f.text = Some("needle body".into()))).await,
+        1
+    );
+    assert_eq!(
+        count(filter(|f| f.text = Some("subscriptions".into()))).await,
+        20
+    );
+    assert_eq!(
+        count(filter(|f| f.text = Some("\"quoted\" (x) OR".into()))).await,
+        0
+    );
+    let hosts = traces.hosts().await.unwrap();
+    assert_eq!(hosts.len(), 3, "{hosts:?}");
+
+    let stats = traces.stats().await.unwrap();
+    assert_eq!(stats.exchanges, 60);
+    assert_eq!(stats.oldest_at_ms, Some(1_000));
+
+    // Keep the newest 10: the rest goes, with its text, and the file shrinks.
+    let purged = traces
+        .purge(
+            &Retention {
+                days: None,
+                max_exchanges: Some(10),
+            },
+            2_000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(purged.deleted, 50);
+    assert!(purged.bytes_after < purged.bytes_before, "{purged:?}");
+    let left = traces.query(&all, None, 500).await.unwrap().items;
+    assert_eq!(left.len(), 10);
+    assert_eq!(left.last().unwrap().started_at_ms, 1_050);
+    assert_eq!(
+        count(filter(|f| f.text = Some("needle".into()))).await,
+        0,
+        "the text went with its row"
+    );
+    // Older than a day (now is day 2): everything.
+    let purged = traces
+        .purge(
+            &Retention {
+                days: Some(1),
+                max_exchanges: None,
+            },
+            2 * 86_400_000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(purged.deleted, 10);
+    assert_eq!(traces.stats().await.unwrap().exchanges, 0);
+}
