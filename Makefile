@@ -47,11 +47,13 @@ test-e2e: build
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test --quiet --test integration bindings
 
-## Start-up time, memory and binary size against a bare Tauri app (release, Xvfb), and the
-## check suite's wall time against the same requests sent with curl.
+## Start-up time, memory and binary size against a bare Tauri app (release, Xvfb), the check
+## suite's wall time against the same requests sent with curl, and the Traces list over 1M
+## exchanges.
 bench: setup-test ui
 	scripts/bench.sh
 	$(CARGO) run --quiet --release -p bench-checks
+	$(CARGO) run --quiet --release -p bench-traces
 
 clean:
 	$(CARGO) clean

@@ -573,52 +573,66 @@ impl<'a> Traces<'a> {
     }
 
     pub async fn insert(&self, exchange: &TraceExchange) -> Result<(), TraceStoreError> {
-        let record = serde_json::to_string(exchange).map_err(|e| TraceStoreError::Corrupt {
-            id: exchange.id.clone(),
-            reason: e.to_string(),
-        })?;
-        let host = url::Url::parse(&exchange.url)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| match u.port() {
-                    Some(port) => format!("{h}:{port}"),
-                    None => h.to_string(),
+        self.insert_all(std::slice::from_ref(exchange)).await
+    }
+
+    /// Stores `exchanges` in one transaction (all or none).
+    pub async fn insert_all(&self, exchanges: &[TraceExchange]) -> Result<(), TraceStoreError> {
+        let mut rows = Vec::with_capacity(exchanges.len());
+        for exchange in exchanges {
+            let record = serde_json::to_string(exchange).map_err(|e| TraceStoreError::Corrupt {
+                id: exchange.id.clone(),
+                reason: e.to_string(),
+            })?;
+            let host = url::Url::parse(&exchange.url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str().map(|h| match u.port() {
+                        Some(port) => format!("{h}:{port}"),
+                        None => h.to_string(),
+                    })
                 })
-            })
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let bodies = format!(
-            "{} {}",
-            exchange.request_body.as_deref().unwrap_or_default(),
-            exchange.response.as_ref().map_or("", |r| r.body.as_str())
-        );
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let bodies = format!(
+                "{} {}",
+                exchange.request_body.as_deref().unwrap_or_default(),
+                exchange.response.as_ref().map_or("", |r| r.body.as_str())
+            );
+            rows.push((exchange, record, host, bodies));
+        }
         let result = async {
             let mut tx = self.store.pool().begin().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO trace_exchanges (id, run_id, label, kind, method, url, status, error, \
-                 started_at_ms, total_ms, record, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&exchange.id)
-            .bind(&exchange.run_id)
-            .bind(&exchange.label)
-            .bind(exchange.kind.as_str())
-            .bind(&exchange.method)
-            .bind(&exchange.url)
-            .bind(exchange.status().map(i64::from))
-            .bind(exchange.error.as_ref().map(|e| e.message.clone()))
-            .bind(exchange.started_at_ms as i64)
-            .bind(exchange.total_ms as i64)
-            .bind(record)
-            .bind(host)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO trace_text (rowid, label, url, bodies) VALUES (?, ?, ?, ?)")
+            for (exchange, record, host, bodies) in rows {
+                let inserted = sqlx::query(
+                    "INSERT INTO trace_exchanges (id, run_id, label, kind, method, url, status, \
+                     error, started_at_ms, total_ms, record, host) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&exchange.id)
+                .bind(&exchange.run_id)
+                .bind(&exchange.label)
+                .bind(exchange.kind.as_str())
+                .bind(&exchange.method)
+                .bind(&exchange.url)
+                .bind(exchange.status().map(i64::from))
+                .bind(exchange.error.as_ref().map(|e| e.message.clone()))
+                .bind(exchange.started_at_ms as i64)
+                .bind(exchange.total_ms as i64)
+                .bind(record)
+                .bind(host)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO trace_text (rowid, label, url, bodies) VALUES (?, ?, ?, ?)",
+                )
                 .bind(inserted.last_insert_rowid())
                 .bind(&exchange.label)
                 .bind(&exchange.url)
                 .bind(bodies)
                 .execute(&mut *tx)
                 .await?;
+            }
             tx.commit().await
         }
         .await;
