@@ -101,6 +101,19 @@ fn the_viewer_commands_list_filter_export_and_purge_what_runs_recorded() {
     assert_eq!(found["items"][0]["runId"], turn_runs[2].as_str());
     let by_run = query(json!({"runId": turn_runs[0]}), Value::Null, 500);
     assert_eq!(by_run["items"].as_array().unwrap().len(), 2);
+    // By connection: its playground turns (discovery and chats) and the ARM calls on it.
+    let openai = query(json!({"connection": "sandbox-openai"}), Value::Null, 500);
+    assert_eq!(openai["items"].as_array().unwrap().len(), 4, "{openai}");
+    let apim = query(json!({"connection": "sandbox-apim"}), Value::Null, 500);
+    assert!(
+        apim["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] == "arm")
+            && !apim["items"].as_array().unwrap().is_empty(),
+        "{apim}"
+    );
     let hosts = h.ok("trace_hosts", json!({}));
     assert!(
         hosts

@@ -470,6 +470,8 @@ pub struct TraceFilter {
     pub kinds: Vec<TraceKind>,
     /// `host` or `host:port`, as the list of hosts gives it.
     pub host: Option<String>,
+    /// A connection's name: the runs of its checks and playground turns, and ARM calls on it.
+    pub connection: Option<String>,
     pub status: Option<StatusClass>,
     /// Words that must all be in the label, the URL or a body.
     pub text: Option<String>,
@@ -665,6 +667,23 @@ impl<'a> Traces<'a> {
         }
         if let Some(host) = filter.host.as_deref().filter(|h| !h.is_empty()) {
             q.push(" AND host = ").push_bind(host.to_ascii_lowercase());
+        }
+        if let Some(name) = filter
+            .connection
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            q.push(" AND (run_id IN (SELECT id FROM check_runs WHERE connection_name = ")
+                .push_bind(name.to_string())
+                .push(") OR run_id IN (SELECT json_extract(t.record, '$.traceRunId') FROM agent_turns t \
+                       JOIN agent_conversations c ON c.id = t.conversation_id WHERE c.connection_name = ")
+                .push_bind(name.to_string())
+                .push(") OR (kind = 'arm' AND (url LIKE ")
+                .push_bind(format!("%/connections/{name}?%"))
+                .push(" OR url LIKE ")
+                .push_bind(format!("%/connections/{name}"))
+                .push(")))");
         }
         if let Some(class) = filter.status {
             match class.range() {

@@ -5,6 +5,7 @@ mod checks;
 mod connections;
 mod playground;
 mod sandbox;
+mod traces;
 
 use gateway_studio_e2e::Session;
 use gateway_studio_e2e::fantoccini::Locator;
@@ -16,8 +17,8 @@ const PAGES: &[(&str, &str, bool)] = &[
     ("azure", "Azure", false),
     ("checks", "Checks", false),
     ("playground", "Agent playground", false),
-    ("traces", "Traces", true),
-    ("history", "History", true),
+    ("traces", "Traces", false),
+    ("history", "History", false),
     ("settings", "Settings", false),
 ];
 

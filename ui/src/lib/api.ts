@@ -54,6 +54,13 @@ import type {
   PlaygroundStart_Deserialize,
   TurnInput,
   TurnRecord_Serialize,
+  HistoryEntry_Serialize,
+  Purged,
+  Retention_Serialize,
+  TraceExportFormat,
+  TraceFilter_Serialize,
+  TracePage_Serialize,
+  TraceStorage_Serialize,
 } from './bindings';
 
 export type { AppError, AppInfo, Settings_Serialize as Settings, StorageStatus, Theme } from './bindings';
@@ -498,6 +505,42 @@ export function playgroundLeftovers(): Promise<ConversationSummary_Serialize[]> 
 /** Deletes a left-over's agent and conversation in Foundry. */
 export function playgroundCleanUp(conversationId: string): Promise<ConversationSummary_Serialize> {
   return unwrap(() => commands.playgroundCleanUp(conversationId));
+}
+
+// ---- traces and history ------------------------------------------------------------------
+
+/** A page of exchanges, newest first; `before` is the last page's `next`. */
+export function traceQuery(filter: TraceFilter_Serialize, before: string | null, limit: number): Promise<TracePage_Serialize> {
+  return unwrap(() => commands.traceQuery(filter, before, limit));
+}
+
+/** The hosts exchanges went to, most used first. */
+export function traceHosts(): Promise<string[]> {
+  return unwrap(() => commands.traceHosts());
+}
+
+/** A run's exchanges and/or the picked ones, as HAR JSON or cURL commands (redacted). */
+export function traceExport(runId: string | null, ids: string[], format: TraceExportFormat): Promise<string> {
+  return unwrap(() => commands.traceExport(runId, ids, format));
+}
+
+export function traceStorage(): Promise<TraceStorage_Serialize> {
+  return unwrap(() => commands.traceStorage());
+}
+
+/** Saves the rule and applies it at once. */
+export function traceRetentionSet(retention: Retention_Serialize): Promise<Purged> {
+  return unwrap(() => commands.traceRetentionSet(retention));
+}
+
+/** Deletes every exchange (null) or those older than `olderThanDays`. */
+export function tracePurge(olderThanDays: number | null): Promise<Purged> {
+  return unwrap(() => commands.tracePurge(olderThanDays));
+}
+
+/** Checks, deployments and agent conversations, newest first. */
+export function historyList(limit: number): Promise<HistoryEntry_Serialize[]> {
+  return unwrap(() => commands.historyList(limit));
 }
 
 // ---- closing the window ---------------------------------------------------------------------

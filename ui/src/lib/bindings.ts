@@ -2030,6 +2030,8 @@ export type TraceFilter_Deserialize = {
 	kinds?: TraceKind[],
 	/**  `host` or `host:port`, as the list of hosts gives it. */
 	host?: string | null,
+	/**  A connection's name: the runs of its checks and playground turns, and ARM calls on it. */
+	connection?: string | null,
 	status?: StatusClass | null,
 	/**  Words that must all be in the label, the URL or a body. */
 	text?: string | null,
@@ -2041,6 +2043,8 @@ export type TraceFilter_Serialize = {
 	kinds: TraceKind[],
 	/**  `host` or `host:port`, as the list of hosts gives it. */
 	host: string | null,
+	/**  A connection's name: the runs of its checks and playground turns, and ARM calls on it. */
+	connection: string | null,
 	status: StatusClass | null,
 	/**  Words that must all be in the label, the URL or a body. */
 	text: string | null,

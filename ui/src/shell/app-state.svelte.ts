@@ -29,6 +29,8 @@ export class AppState {
   pendingEdit = $state<PendingEdit | null>(null);
   /** For Checks: the draft to select. */
   checksDraftId = $state<string | null>(null);
+  /** For Checks: a stored run to show once the draft is selected (History's reopen). */
+  checksRunId = $state<string | null>(null);
   /** For Settings: the section to bring into view. */
   settingsSection = $state<'network' | 'azure' | null>(null);
   /** For Connections: start an import or a new connection (the first-run screen's choices). */

@@ -36,3 +36,16 @@ describe('pageFromHash', () => {
     ]);
   });
 });
+
+describe('Traces links', () => {
+  it('reads the run and the exchange from the hash, for the Traces page only', async () => {
+    const { tracesLinkFromHash, tracesHref } = await import('./routes');
+    expect(tracesLinkFromHash('#/traces?run=r-1&id=x-2')).toEqual({ run: 'r-1', id: 'x-2' });
+    expect(tracesLinkFromHash('#/traces?run=r-1')).toEqual({ run: 'r-1', id: null });
+    expect(tracesLinkFromHash('#/traces')).toBeNull();
+    expect(tracesLinkFromHash('#/checks?run=r-1')).toBeNull();
+    expect(tracesHref('r 1', 'x')).toBe('#/traces?run=r+1&id=x');
+    expect(tracesLinkFromHash(tracesHref('r 1', 'x'))).toEqual({ run: 'r 1', id: 'x' });
+    expect(pageFromHash('#/traces?run=r-1')).toBe('traces');
+  });
+});

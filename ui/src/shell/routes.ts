@@ -73,3 +73,26 @@ export function pageFromHash(hash: string): PageId {
   const page = PAGES.find((p) => p.id === id);
   return page ? page.id : DEFAULT_PAGE;
 }
+
+/** What a Traces link asks for: `#/traces?run=RUN_ID&id=EXCHANGE_ID` (both optional). */
+export type TracesLink = { run: string | null; id: string | null };
+
+/** `#/traces?run=r1&id=x1` → { run: "r1", id: "x1" }; null for any other page or no query. */
+export function tracesLinkFromHash(hash: string): TracesLink | null {
+  if (pageFromHash(hash) !== 'traces') return null;
+  const at = hash.indexOf('?');
+  if (at < 0) return null;
+  const query = new URLSearchParams(hash.slice(at + 1));
+  const run = query.get('run')?.trim() || null;
+  const id = query.get('id')?.trim() || null;
+  return run || id ? { run, id } : null;
+}
+
+/** The address of the Traces page filtered to a run, maybe with one exchange open. */
+export function tracesHref(run: string | null, id: string | null = null): string {
+  const query = new URLSearchParams();
+  if (run) query.set('run', run);
+  if (id) query.set('id', id);
+  const q = query.toString();
+  return q ? `${hrefFor('traces')}?${q}` : hrefFor('traces');
+}

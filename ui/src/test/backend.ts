@@ -8,6 +8,7 @@ import { FakeChecks, type ChecksOptions } from './checks';
 import { FakeCloud, type CloudOptions } from './cloud';
 import { FakeConnections, type ConnectionOptions } from './connections';
 import { FakePlayground, type PlaygroundOptions } from './playground';
+import { FakeTraces, type TracesOptions } from './traces';
 
 export const PATHS = {
   version: '0.4.2',
@@ -68,6 +69,8 @@ export type FakeBackend = {
   azure: FakeAzure;
   /** Agent playground: conversations, turns (`hold`/`emit`/`finish`), history. */
   playground: FakePlayground;
+  /** Traces (over the check fake's exchanges) and History. */
+  traces: FakeTraces;
   /** The settings as stored now. */
   settings(): Settings;
 };
@@ -88,6 +91,7 @@ export function fakeBackend(
     cloud?: CloudOptions;
     azure?: AzureOptions;
     playground?: PlaygroundOptions;
+    traces?: TracesOptions;
   } = {},
 ): FakeBackend {
   const calls: Call[] = [];
@@ -95,6 +99,7 @@ export function fakeBackend(
   const checks = new FakeChecks(options.checks);
   const azure = new FakeAzure(connections, options.azure);
   const playground = new FakePlayground(connections, options.playground);
+  const traces = new FakeTraces(checks, options.traces);
   let settings: Settings = structuredClone(options.settings ?? settingsWith({}));
   const cloud = new FakeCloud(
     { get: () => settings, set: (next) => (settings = next) },
@@ -139,6 +144,7 @@ export function fakeBackend(
         if (cmd.startsWith('connection_')) return connections.handle(cmd, args as Record<string, unknown>);
         if (cmd.startsWith('check_run_') || cmd === 'trace_exchange_get') return checks.handle(cmd, args as Record<string, unknown>);
         if (cmd.startsWith('playground_')) return playground.handle(cmd, args as Record<string, unknown>);
+        if (cmd.startsWith('trace_') || cmd === 'history_list') return traces.handle(cmd, args as Record<string, unknown>);
         throw `Command ${cmd} not found`;
     }
   });
@@ -150,6 +156,7 @@ export function fakeBackend(
     cloud,
     azure,
     playground,
+    traces,
     settings: () => structuredClone(settings),
   };
 }
