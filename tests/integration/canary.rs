@@ -259,3 +259,119 @@ async fn no_secret_reaches_sqlite_logs_output_or_any_export() {
     sandbox.shutdown().await;
     oauth_gateway.shutdown().await;
 }
+
+/// The window's features, through IPC in the Sandbox cloud, with a distinctive key: checks,
+/// a deployment, playground conversations locally and in Foundry, and every run exported as
+/// HAR and cURL. Neither the key nor the sandbox's bearer token is anywhere afterwards.
+#[test]
+fn the_windows_features_leave_no_secret_behind() {
+    use gateway_studio::state::AppState;
+    use tauri::Manager;
+
+    const CANARY: &str = "sk-canary-window-3f9d2a71c8e4";
+    let dir = tempfile::tempdir().unwrap();
+    let h = crate::support::harness(dir.path());
+    h.ok("cloud_select", json!({"cloud": "sandbox"}));
+    let state = h.app.state::<AppState>();
+    let (_, token) = tauri::async_runtime::block_on(state.sandbox.arm_access()).unwrap();
+    let token = token.expose().clone();
+    let drafts = h.ok("connection_list", json!({}));
+    let seeded = drafts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "sandbox-openai")
+        .unwrap()["id"]
+        .clone();
+    let seeded = h.ok("connection_get", json!({"id": seeded}));
+    let mut connection = seeded["connection"].clone();
+    connection["name"] = json!("canary-gw");
+    let draft = h.ok(
+        "connection_save",
+        json!({"id": null, "connection": connection, "secrets": [{"slot": "apiKey", "value": CANARY}]}),
+    );
+    let draft_id = draft["id"].as_str().unwrap().to_string();
+
+    // Checks (the key is wrong for the gateway: its 401s are traced too).
+    let options =
+        serde_json::to_value(gateway_studio_core::checks::CheckOptions::default()).unwrap();
+    let run = h.ok(
+        "check_run_start",
+        json!({"draftId": draft_id, "connection": draft["connection"], "secrets": [], "bearerToken": null, "options": options, "onEvent": "__CHANNEL__:1"}),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.ok("check_run_get", json!({"runId": run}))["summary"]["outcome"] == "running" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the check run did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // A deployment, then the playground locally and in Foundry.
+    let parent = json!({"account": {"subscriptionId": "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b", "resourceGroup": "rg-gateway-sandbox", "account": "sandbox-foundry"}, "project": "sandbox-project"});
+    h.ok(
+        "azure_deploy",
+        json!({"draftId": draft_id, "parent": parent, "confirmed": true}),
+    );
+    h.ok("azure_connections", json!({"parent": parent}));
+    let start = |mode: &str| json!({"request": {"draftId": draft_id, "mode": mode, "settings": {"deployment": "gpt-4o", "instructions": "", "sampleTool": false, "temperature": null}, "bearerToken": null, "parent": if mode == "foundry" { parent.clone() } else { Value::Null }, "projectEndpoint": null, "continueFrom": null}});
+    let local = h.call("playground_start", start("local"));
+    assert!(
+        local.is_err(),
+        "the gateway refuses the canary key: {local:?}"
+    );
+    let view = h.ok("playground_start", start("foundry"));
+    let turn = h.ok(
+        "playground_send",
+        json!({"conversationId": view["id"], "input": {"kind": "message", "text": "hi"}, "onText": "__CHANNEL__:2"}),
+    );
+    assert!(
+        !turn["error"].is_null(),
+        "the gateway refuses the canary key: {turn}"
+    );
+    h.ok("playground_end", json!({"conversationId": view["id"]}));
+
+    // Every run, exported both ways.
+    let mut exported = String::new();
+    let mut before = Value::Null;
+    let mut runs = std::collections::BTreeSet::new();
+    loop {
+        let page = h.ok(
+            "trace_query",
+            json!({"filter": {}, "before": before, "limit": 200}),
+        );
+        for item in page["items"].as_array().unwrap() {
+            runs.insert(item["runId"].as_str().unwrap().to_string());
+        }
+        if page["next"].is_null() {
+            break;
+        }
+        before = page["next"].clone();
+    }
+    assert!(runs.len() >= 4, "{runs:?}");
+    for run in &runs {
+        for format in ["har", "curl"] {
+            let text = h.ok(
+                "trace_export",
+                json!({"runId": run, "ids": [], "format": format}),
+            );
+            exported.push_str(text.as_str().unwrap());
+        }
+    }
+    assert!(
+        exported.contains("canary-gw"),
+        "the exports are of these runs"
+    );
+    let history = h.ok("history_list", json!({"limit": 100})).to_string();
+    let stored = files_text(dir.path());
+    for (what, text) in [
+        ("the data folder", &stored),
+        ("an export", &exported),
+        ("the history", &history),
+    ] {
+        assert!(!text.contains(CANARY), "the key is in {what}");
+        assert!(!text.contains(&token), "the sandbox token is in {what}");
+    }
+    h.stop();
+}
