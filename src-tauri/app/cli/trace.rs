@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use gateway_studio_core::paths::Paths;
 use gateway_studio_core::store::Store;
-use gateway_studio_core::trace::export::{curl, har, iso8601};
+use gateway_studio_core::trace::export::{curl_script, har, iso8601};
 use gateway_studio_core::trace::{TraceSummary, Traces};
 
 use super::{Format, emit};
@@ -105,11 +105,7 @@ pub fn trace(command: TraceCommand, paths: &Paths) -> ExitCode {
                         Ok(json) => format!("{json}\n"),
                         Err(e) => return fail(2, format!("cannot write HAR: {e}")),
                     },
-                    ExportFormat::Curl => records
-                        .iter()
-                        .map(|r| format!("# {} · {} {}\n{}", r.label, r.method, r.url, curl(r)))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    ExportFormat::Curl => curl_script(&records),
                 }
             }
         };

@@ -107,22 +107,10 @@ pub async fn playground_start(
             "Only ApiManagement and ModelGateway connections serve models to prompt agents.",
         ));
     }
-    let mut settings = request.settings.clone();
-    settings.deployment = settings.deployment.trim().to_string();
-    if settings.deployment.is_empty() || settings.deployment.contains('/') {
-        return Err(invalid(
-            "settings.deployment",
-            "Pick the deployment to use: the part after the slash in `<connection-name>/<deployment-name>`.",
-        ));
-    }
-    if let Some(t) = settings.temperature
-        && !(0.0..=2.0).contains(&t)
-    {
-        return Err(invalid(
-            "settings.temperature",
-            "The temperature is between 0 and 2.",
-        ));
-    }
+    let settings = request
+        .settings
+        .checked()
+        .map_err(|(field, message)| invalid(&format!("settings.{field}"), message))?;
     let store = state.store()?;
     let (continued, prior) = match &request.continue_from {
         Some(id) => {

@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod export;
 pub mod foundry;
 pub mod gateway;
+pub mod history;
 pub mod logging;
 pub mod net;
 pub mod oauth2;

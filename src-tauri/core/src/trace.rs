@@ -525,6 +525,21 @@ pub struct Retention {
     pub max_exchanges: Option<u64>,
 }
 
+impl Retention {
+    /// A limit of 0 (the field and what to do instead): empty keeps everything, and a purge
+    /// deletes all.
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        let message = "Keep at least one day and one exchange, or leave the limit empty to keep everything; use Purge to delete all.";
+        if self.days == Some(0) {
+            Some(("days", message))
+        } else if self.max_exchanges == Some(0) {
+            Some(("maxExchanges", message))
+        } else {
+            None
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Purged {

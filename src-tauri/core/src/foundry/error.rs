@@ -8,17 +8,17 @@
 //! OpenAI's on `/openai/v1/...` (`{"error":{"message","type","param","code"}}`). Every text
 //! from the service is redacted (the bearer token) before it is kept.
 
+use crate::net::words::phase as phase_words;
 pub(super) use crate::net::words::{duration as words, excerpt};
-use crate::net::words::{one_line, phase as phase_words};
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use serde_json::Value;
 use url::Url;
 
 use super::MODEL_FORM;
 use super::types::AgentResponse;
 use crate::azure::CredentialError;
+use crate::net::answer::ErrorBody;
 use crate::net::{Failure, FailureKind, Response};
 
 /// The service's error answer, read and redacted.
@@ -41,20 +41,9 @@ pub struct FoundryAnswer {
 
 impl FoundryAnswer {
     pub(super) fn read(response: &Response, mask: &dyn Fn(&str) -> String) -> Self {
-        let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-        let error = json
-            .as_ref()
-            .map(|j| j.get("error").filter(|e| e.is_object()).unwrap_or(j));
-        let field = |key: &str| {
-            error
-                .and_then(|e| e.get(key))
-                .and_then(Value::as_str)
-                .map(|text| one_line(&mask(text)))
-        };
-        let mut message = field("message");
-        if message.is_none() && !response.body.is_empty() {
-            message = Some(excerpt(&mask(&String::from_utf8_lossy(&response.body))));
-        }
+        let body = ErrorBody::read(response);
+        let field = |key: &str| body.field(key, mask);
+        let message = body.message(response, mask);
         Self {
             status: response.status,
             code: field("code"),

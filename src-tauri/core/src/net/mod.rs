@@ -25,6 +25,7 @@ use url::Url;
 
 use crate::gateway::{GatewayRequest, Header, Method};
 
+pub(crate) mod answer;
 mod client;
 mod probe;
 mod proxy;

@@ -64,6 +64,27 @@ pub struct PlaygroundSettings {
     pub temperature: Option<f64>,
 }
 
+impl PlaygroundSettings {
+    /// The settings with the deployment trimmed, or the field that is wrong (`deployment`,
+    /// `temperature`) and what to do.
+    pub fn checked(&self) -> Result<Self, (&'static str, &'static str)> {
+        let mut settings = self.clone();
+        settings.deployment = settings.deployment.trim().to_string();
+        if settings.deployment.is_empty() || settings.deployment.contains('/') {
+            return Err((
+                "deployment",
+                "Pick the deployment to use: the part after the slash in `<connection-name>/<deployment-name>`.",
+            ));
+        }
+        if let Some(t) = settings.temperature
+            && !(0.0..=2.0).contains(&t)
+        {
+            return Err(("temperature", "The temperature is between 0 and 2."));
+        }
+        Ok(settings)
+    }
+}
+
 /// The output the user gives a function call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

@@ -319,6 +319,15 @@ pub fn curl(exchange: &TraceExchange) -> String {
     out
 }
 
+/// One cURL command per exchange, each under a comment naming it (`# label · METHOD url`).
+pub fn curl_script(exchanges: &[TraceExchange]) -> String {
+    exchanges
+        .iter()
+        .map(|r| format!("# {} · {} {}\n{}", r.label, r.method, r.url, curl(r)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ use url::Url;
 
 use super::paths::PathNames;
 use crate::azure::credential::CredentialError;
+use crate::net::answer::ErrorBody;
 use crate::net::{Failure, FailureKind, Response};
 
 /// ARM's error answer, read and redacted.
@@ -43,21 +44,10 @@ impl ArmAnswer {
     /// Reads `{"error":{"code","message","target","details"}}` (or the same keys at the top,
     /// as some providers write them) and the id headers; every text goes through `mask`.
     pub(super) fn read(response: &Response, mask: &dyn Fn(&str) -> String) -> Self {
-        let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-        let error = json
-            .as_ref()
-            .map(|j| j.get("error").filter(|e| e.is_object()).unwrap_or(j));
-        let field = |key: &str| {
-            error
-                .and_then(|e| e.get(key))
-                .and_then(Value::as_str)
-                .map(|text| one_line(&mask(text)))
-        };
-        let mut message = field("message");
-        if message.is_none() && !response.body.is_empty() {
-            let text = String::from_utf8_lossy(&response.body);
-            message = Some(excerpt(&mask(&text)));
-        }
+        let body = ErrorBody::read(response);
+        let field = |key: &str| body.field(key, mask);
+        let message = body.message(response, mask);
+        let error = body.error();
         let details = error
             .and_then(|e| e.get("details"))
             .and_then(Value::as_array)
