@@ -17,8 +17,11 @@ use tokio::sync::Mutex;
 /// the same from one start to the next; when one is taken, every server takes a free port.
 pub const PREFERRED_FIRST_PORT: u16 = 47110;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct SandboxService {
+    /// `None`: every server on a free port (tests that run many apps side by side, so one
+    /// app's stopped sandbox is never mistaken for another's on the same ports).
+    first_port: Option<u16>,
     running: Arc<Mutex<Option<Running>>>,
     /// Held by `cloud_select` across starting/stopping and saving the choice, so two choices in
     /// flight cannot leave the settings and the emulators disagreeing.
@@ -72,7 +75,25 @@ pub struct SandboxGateway {
     pub draft_id: Option<String>,
 }
 
+impl Default for SandboxService {
+    fn default() -> Self {
+        Self {
+            first_port: Some(PREFERRED_FIRST_PORT),
+            running: Arc::default(),
+            choosing: Arc::default(),
+        }
+    }
+}
+
 impl SandboxService {
+    /// A service whose emulators always take free ports instead of the preferred ones.
+    pub fn on_free_ports() -> Self {
+        Self {
+            first_port: None,
+            ..Self::default()
+        }
+    }
+
     /// One cloud choice at a time (see `choosing`).
     pub async fn choosing(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.choosing.lock().await
@@ -98,16 +119,20 @@ impl SandboxService {
             network: network.clone(),
             ..SandboxOptions::default()
         };
-        let sandbox = match start_sandbox(options(SandboxPorts::from(PREFERRED_FIRST_PORT))).await {
-            Ok(sandbox) => sandbox,
-            Err(e) => {
-                tracing::info!(error = %e, "preferred sandbox ports busy; using free ports");
-                start_sandbox(options(SandboxPorts::default()))
-                    .await
-                    .map_err(|e| {
-                        SandboxError::Start(format!("The sandbox could not start: {e}."))
-                    })?
-            }
+        let preferred = match self.first_port {
+            Some(port) => start_sandbox(options(SandboxPorts::from(port)))
+                .await
+                .inspect_err(|e| {
+                    tracing::info!(error = %e, "preferred sandbox ports busy; using free ports")
+                })
+                .ok(),
+            None => None,
+        };
+        let sandbox = match preferred {
+            Some(sandbox) => sandbox,
+            None => start_sandbox(options(SandboxPorts::default()))
+                .await
+                .map_err(|e| SandboxError::Start(format!("The sandbox could not start: {e}.")))?,
         };
         let mut view = view_of(sandbox.info());
         for body in sandbox.gateway_connections() {

@@ -26,7 +26,9 @@ fn harness_with(store: impl FnOnce(&Paths) -> Result<Store, StoreError>) -> Harn
     // The real Secret Service (make test runs under dbus-run-session with gnome-keyring), under
     // a service name of its own so tests never touch the user's entries.
     let keyring = KeyringStore::new(format!("gateway-studio-test-{}", std::process::id()));
-    let state = AppState::with_secrets(paths, store, Arc::new(keyring));
+    let mut state = AppState::with_secrets(paths, store, Arc::new(keyring));
+    // Suites run side by side: each app's sandbox on free ports, never another's.
+    state.sandbox = gateway_studio::sandbox::SandboxService::on_free_ports();
     let app = gateway_studio::configure(mock_builder(), state)
         .build(tauri::generate_context!(test = true))
         .expect("mock app builds");

@@ -29,7 +29,9 @@ pub fn harness(dir: &Path) -> Harness {
         tauri::async_runtime::block_on(gateway_studio::recover_interrupted(store));
     }
     let keyring = KeyringStore::new(format!("gateway-studio-test-{}", std::process::id()));
-    let state = AppState::with_secrets(paths, store, Arc::new(keyring));
+    let mut state = AppState::with_secrets(paths, store, Arc::new(keyring));
+    // Suites run side by side: each app's sandbox on free ports, never another's.
+    state.sandbox = gateway_studio::sandbox::SandboxService::on_free_ports();
     let app = gateway_studio::configure(mock_builder(), state)
         .build(tauri::generate_context!(test = true))
         .expect("mock app builds");
