@@ -8,10 +8,11 @@
 //! OpenAI's on `/openai/v1/...` (`{"error":{"message","type","param","code"}}`). Every text
 //! from the service is redacted (the bearer token) before it is kept.
 
+use crate::net::retry_after::retry_after;
 use crate::net::words::phase as phase_words;
 pub(super) use crate::net::words::{duration as words, excerpt};
 use std::fmt::Write as _;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use url::Url;
 
@@ -51,7 +52,7 @@ impl FoundryAnswer {
             kind: field("type"),
             param: field("param"),
             request_id: request_id(response).map(|id| mask(&id)),
-            retry_after: retry_after(response),
+            retry_after: retry_after(response, SystemTime::now()),
         }
     }
 
@@ -83,21 +84,6 @@ pub(super) fn request_id(response: &Response) -> Option<String> {
         .iter()
         .find_map(|name| response.header(name))
         .map(|id| id.trim().to_string())
-}
-
-/// `Retry-After` in seconds, or Azure's `retry-after-ms` / `x-ms-retry-after-ms`. The HTTP-date
-/// form is not read [I: the data plane and the gateways behind it send seconds]; the client
-/// then backs off on its own.
-pub(super) fn retry_after(response: &Response) -> Option<Duration> {
-    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = response.header(name).and_then(|v| v.trim().parse().ok()) {
-            return Some(Duration::from_millis(ms));
-        }
-    }
-    response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse().ok())
-        .map(Duration::from_secs)
 }
 
 fn ids_text(request_id: Option<&str>) -> String {

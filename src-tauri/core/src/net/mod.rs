@@ -29,6 +29,7 @@ pub(crate) mod answer;
 mod client;
 mod probe;
 mod proxy;
+pub(crate) mod retry_after;
 mod sse;
 #[cfg(test)]
 pub(crate) mod tests;

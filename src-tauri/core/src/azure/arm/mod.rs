@@ -566,7 +566,7 @@ impl ArmClient {
             if !retry::is_retryable(response.status) {
                 return Ok(response);
             }
-            let asked = retry::retry_after(&response, SystemTime::now());
+            let asked = crate::net::retry_after::retry_after(&response, SystemTime::now());
             let wait = asked.unwrap_or_else(|| retry::backoff(&policy, attempts));
             if attempts > policy.max_retries || waited + wait > policy.max_total_wait {
                 return Err(ArmError::Throttled {
