@@ -268,7 +268,7 @@ async fn a_local_run_explains_what_the_agent_service_would_refuse() {
         text.contains("DeploymentNotFound") && text.contains("gpt-5"),
         "{text}"
     );
-    assert!(text.contains("only prompt agents"), "{text}");
+    assert!(text.to_lowercase().contains("only prompt agents"), "{text}");
 
     // A wrong key: the gateway's 401, quoted without the key, with the trace run.
     let output = agent(
@@ -452,6 +452,23 @@ async fn a_foundry_run_goes_through_each_gateway_and_deletes_its_agent() {
     assert!(stderr(&output).contains("401"), "{}", stderr(&output));
     assert!(
         !stderr(&output).contains("wrong-token"),
+        "{}",
+        stderr(&output)
+    );
+
+    // No token at all: the command to get one names the data plane's resource, not ARM's.
+    let output = Command::new(env!("CARGO_BIN_EXE_gateway-studio"))
+        .args(["agent", "run", "--project-endpoint", &info.project_endpoint])
+        .args(["--access-token-env", "GS_TOKEN_NEVER_SET"])
+        .args(["--model", "sandbox-openai/gpt-4o", "--prompt", "hi"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("GS_TOKEN_NEVER_SET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--resource https://ai.azure.com "),
         "{}",
         stderr(&output)
     );

@@ -308,6 +308,18 @@ fn failures_are_explained_with_what_to_change() {
         "{e}"
     );
 
+    // Found by discovery instead: the failed start's discovery call is kept as its trace.
+    let openai = h.draft_id("sandbox-openai");
+    let e = h.err("playground_start", start(&openai, "local", "gpt-5", None));
+    assert_eq!(e["details"]["code"], "DeploymentNotFound", "{e}");
+    let run = e["details"]["traceRunId"].as_str().expect("a trace run");
+    let traces = h.ok("azure_trace_list", json!({"runId": run}));
+    let traces = traces.as_array().unwrap();
+    assert!(
+        !traces.is_empty() && traces.iter().all(|t| t["kind"] == "gateway"),
+        "{traces:?}"
+    );
+
     // Foundry: the same, reported by the service on the turn.
     let view = h.ok(
         "playground_start",

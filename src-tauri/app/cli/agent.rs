@@ -6,22 +6,21 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use gateway_studio_core::agent_service::local::{
-    Exchanged, LocalAgent, LocalDefinition, LocalError, converse,
-};
-use gateway_studio_core::agent_service::{
-    CredentialInputs, MODEL_FORM, RunError, sample_tool, split_model,
-};
+use gateway_studio_core::agent_service::{CredentialInputs, MODEL_FORM, sample_tool, split_model};
 use gateway_studio_core::checks::runs::new_run_id;
-use gateway_studio_core::connection::{ConnectionAuth, SecretSlot};
-use gateway_studio_core::net::Exchange;
+use gateway_studio_core::connection::{ConnectionAuth, ImportedConnection, SecretSlot};
+use gateway_studio_core::foundry::FoundryClient;
 use gateway_studio_core::oauth2::TokenClient;
 use gateway_studio_core::paths::Paths;
+use gateway_studio_core::playground::{
+    FoundryResources, LocalStart, PlaygroundMode, PlaygroundSettings, PromptRun, Session,
+    TurnError, clean_up, foundry_error, new_conversation_id,
+};
 use gateway_studio_core::secrets::Sensitive;
-use gateway_studio_core::trace::{Redactor, TraceExchange, TraceKind, Traces};
+use gateway_studio_core::store::Store;
+use gateway_studio_core::trace::{TraceExchange, Traces};
 
 use super::{Format, emit, env_secret, read_connection, redact};
 
@@ -105,53 +104,36 @@ pub fn run(args: RunArgs, paths: &Paths) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Some(local) = args.local.clone() else {
-        return match runtime.block_on(run_foundry(&args, paths)) {
-            Ok(text) => match emit(&text) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(code) => code,
-            },
-            Err(failed) => {
-                eprintln!("error: {}", failed.message);
-                ExitCode::from(failed.code)
-            }
-        };
+    let imported = match &args.local {
+        Some(file) => match read_connection(file) {
+            Ok(imported) => Some(imported),
+            Err(code) => return code,
+        },
+        None => None,
     };
-    let imported = match read_connection(&local) {
-        Ok(imported) => imported,
-        Err(code) => return code,
+    // A local run holds the file's secrets: whatever it prints is masked, as `check` does.
+    let mask = |text: &str| match &imported {
+        Some(imported) => redact(text, imported),
+        None => text.to_string(),
     };
-    let result = runtime.block_on(run_local(&args, paths, &imported));
-    match result {
-        Ok(text) => match emit(&redact(&text, &imported)) {
+    match runtime.block_on(run_agent(&args, paths, imported.as_ref())) {
+        Ok(text) => match emit(&mask(&text)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
         },
         Err(failed) => {
-            eprintln!("error: {}", redact(&failed.message, &imported));
+            eprintln!("error: {}", mask(&failed.message));
             ExitCode::from(failed.code)
         }
     }
 }
 
-/// What a run prints as JSON.
-#[derive(serde::Serialize)]
-struct Report<'a> {
-    mode: &'static str,
-    model: &'a str,
-    reply: &'a str,
-    tool_calls: &'a [gateway_studio_core::agent_service::local::ToolCall],
-    usage: serde_json::Value,
-    turns: usize,
-    duration_ms: u128,
-    /// The trace run holding every gateway exchange, when the data folder could be used.
-    run_id: Option<&'a str>,
-}
-
-async fn run_local(
+/// One prompt through a playground session, local or in Foundry: started, answered to the
+/// end, ended (what Foundry got is deleted, also after a failure), its trace kept.
+async fn run_agent(
     args: &RunArgs,
     paths: &Paths,
-    imported: &gateway_studio_core::connection::ImportedConnection,
+    imported: Option<&ImportedConnection>,
 ) -> Result<String, Failed> {
     let Some((connection_name, deployment)) = split_model(&args.model) else {
         return Err(usage(format!(
@@ -159,16 +141,218 @@ async fn run_local(
             args.model
         )));
     };
+    let settings = PlaygroundSettings {
+        deployment: deployment.to_string(),
+        instructions: args.instructions.clone().unwrap_or_default(),
+        sample_tool: args.tools.iter().any(|t| t == sample_tool::NAME),
+        temperature: args.temperature,
+    }
+    .checked()
+    .map_err(|(field, message)| {
+        let flag = if field == "deployment" {
+            "model"
+        } else {
+            field
+        };
+        usage(format!("--{flag}: {message}"))
+    })?;
+    let started = std::time::Instant::now();
+    let (mut session, store) = match imported {
+        Some(imported) => start_local(args, paths, imported, connection_name, settings).await?,
+        None => start_foundry(args, paths, connection_name, settings).await?,
+    };
+    let fixed = args.tool_output.clone();
+    let answer = move |name: &str, arguments: &str| {
+        (name == sample_tool::NAME).then(|| {
+            fixed
+                .clone()
+                .unwrap_or_else(|| sample_tool::auto_output(arguments))
+        })
+    };
+    let mut run = session.run_prompt(&args.prompt, &answer).await;
+    let resources = session.foundry_resources();
+    let (cleaned, exchanges) = session.end().await;
+    run.traces.extend(exchanges);
+    let run_id = new_run_id();
+    let kept = keep_traces(store.as_ref(), &run_id, &mut run.traces).await;
+    let ended = Ended {
+        mode: session.mode,
+        resources,
+        cleaned,
+        run_id: kept.then_some(run_id),
+        duration_ms: started.elapsed().as_millis(),
+    };
+    report(args, &run, &ended)
+}
+
+/// How a session ended, for the report.
+struct Ended {
+    mode: PlaygroundMode,
+    resources: Option<FoundryResources>,
+    /// Whether what Foundry got was deleted (always fine for a local run).
+    cleaned: Result<(), String>,
+    /// The trace run of the whole command, when the data folder took it.
+    run_id: Option<String>,
+    duration_ms: u128,
+}
+
+/// Stores the command's exchanges in the data folder's traces, all under `run_id` (one
+/// command is one run to list and export, whatever turns the session made); whether there
+/// was anything to keep and it all went in.
+async fn keep_traces(store: Option<&Store>, run_id: &str, records: &mut [TraceExchange]) -> bool {
+    let Some(store) = store else { return false };
+    for record in records.iter_mut() {
+        record.run_id = run_id.to_string();
+    }
+    !records.is_empty() && Traces::new(store).insert_all(records).await.is_ok()
+}
+
+/// `Foundry run of c/d: … (code)` with the fix, what was left in Foundry, and the trace run.
+fn failure_text(
+    mode: PlaygroundMode,
+    model: &str,
+    error: &TurnError,
+    left: &str,
+    trace_run: Option<&str>,
+) -> String {
+    let mut message = format!(
+        "{} of {model}: {} ({})\n  fix: {}{left}",
+        mode_words(mode),
+        error.message,
+        error.code,
+        error.fix
+    );
+    if let Some(run) = trace_run {
+        message.push_str(&format!(
+            "\n  trace: run {run} (its exchanges, secrets redacted: `gateway-studio trace list --run {run}`)"
+        ));
+    }
+    message
+}
+
+fn mode_words(mode: PlaygroundMode) -> &'static str {
+    match mode {
+        PlaygroundMode::Local => "local run",
+        PlaygroundMode::Foundry => "Foundry run",
+    }
+}
+
+fn report(args: &RunArgs, run: &PromptRun, ended: &Ended) -> Result<String, Failed> {
+    let left = match &ended.cleaned {
+        Ok(()) => String::new(),
+        Err(problem) => format!("\n  left in Foundry (delete it by hand): {problem}"),
+    };
+    if let Some(error) = &run.failure {
+        return Err(Failed {
+            code: 1,
+            message: failure_text(
+                ended.mode,
+                &args.model,
+                error,
+                &left,
+                ended.run_id.as_deref(),
+            ),
+        });
+    }
+    let usage = run.usage();
+    let turns = run.turns.len();
+    match args.format {
+        Format::Json => {
+            let mut report = serde_json::json!({
+                "mode": ended.mode.as_str(),
+                "model": args.model,
+                "reply": run.reply(),
+                "tool_calls": run.tool_calls,
+                "usage": {
+                    "input_tokens": usage.input_tokens,
+                    "output_tokens": usage.output_tokens,
+                    "total_tokens": usage.total_tokens,
+                },
+                "turns": turns,
+                "duration_ms": ended.duration_ms,
+                "run_id": ended.run_id,
+            });
+            if ended.mode == PlaygroundMode::Foundry {
+                report["agent"] = serde_json::json!(ended.resources.as_ref().map(
+                    |r| serde_json::json!({"name": r.agent_name, "version": r.agent_version})
+                ));
+                report["cleaned_up"] = ended.cleaned.is_ok().into();
+            }
+            serde_json::to_string_pretty(&report)
+                .map(|s| format!("{s}\n"))
+                .map_err(|e| usage_err(format!("cannot write JSON: {e}")))
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for call in &run.tool_calls {
+                out.push_str(&format!(
+                    "tool  {}({}) → {}\n",
+                    call.name, call.arguments, call.output
+                ));
+            }
+            out.push_str(run.reply());
+            let what = match (ended.mode, &ended.resources) {
+                (PlaygroundMode::Local, _) => {
+                    "local run (Gateway Studio played the Agent Service)".to_string()
+                }
+                (PlaygroundMode::Foundry, resources) => {
+                    let agent = resources
+                        .as_ref()
+                        .map(|r| {
+                            format!(
+                                " · agent {} v{}",
+                                r.agent_name,
+                                r.agent_version.as_deref().unwrap_or("?")
+                            )
+                        })
+                        .unwrap_or_default();
+                    let deleted = if ended.cleaned.is_ok() {
+                        "deleted"
+                    } else {
+                        "NOT deleted"
+                    };
+                    format!("Foundry run{agent} ({deleted})")
+                }
+            };
+            out.push_str(&format!(
+                "\n\n{what} · {} · {turns} turn{} · {} tokens · {} ms",
+                args.model,
+                if turns == 1 { "" } else { "s" },
+                usage.total_tokens,
+                ended.duration_ms
+            ));
+            if let Some(run) = &ended.run_id {
+                out.push_str(&format!(" · trace run {run}"));
+            }
+            out.push_str(&left);
+            out.push('\n');
+            Ok(out)
+        }
+    }
+}
+
+fn usage_err(message: String) -> Failed {
+    usage(message)
+}
+
+/// A local session against the gateway of the connection in the file: its secret from the
+/// environment or the file, as `check` finds it.
+async fn start_local(
+    args: &RunArgs,
+    paths: &Paths,
+    imported: &ImportedConnection,
+    connection_name: &str,
+    settings: PlaygroundSettings,
+) -> Result<(Session, Option<Store>), Failed> {
     let connection = imported.connection.clone();
     if let Some(name) = connection.name.as_deref()
         && !name.eq_ignore_ascii_case(connection_name)
     {
         return Err(usage(format!(
-            "--model {}: the connection in the model is `{connection_name}`, but the connection in the file is `{name}`. Use --model {name}/{deployment}.",
-            args.model
+            "--model {}: the connection in the model is `{connection_name}`, but the connection in the file is `{name}`. Use --model {name}/{}.",
+            args.model, settings.deployment
         )));
     }
-
     // The secret the auth type sends, as `check` finds it.
     let from_file = |slot| {
         imported
@@ -213,186 +397,47 @@ async fn run_local(
             "the connection uses ProjectManagedIdentity: Foundry would send a token of the project's identity, which Gateway Studio does not have. Pass --bearer-token-env VAR with a token for the audience (e.g. from `az account get-access-token --resource <audience>`).",
         ));
     }
-    let mut redactor = Redactor::new();
-    for s in secret.iter().chain(managed_identity_token.iter()) {
-        redactor.add_secret(s);
-    }
-
     let (store, http) = super::data_and_http(paths).await.map_err(usage)?;
     let tokens = TokenClient::new(http.clone());
-
-    let mut tools = Vec::new();
-    if args.tools.iter().any(|t| t == sample_tool::NAME) {
-        tools.push(sample_tool::definition());
-    }
-    let definition = LocalDefinition {
-        instructions: args.instructions.clone(),
-        tools,
-        temperature: args.temperature,
-    };
-
-    // Every gateway exchange, for the trace; recorded once the run's secrets are all known.
-    let seen: Arc<Mutex<Vec<(String, Exchange)>>> = Arc::default();
-    let mut observe = {
-        let seen = seen.clone();
-        move |label: &str, exchange: &Exchange| {
-            seen.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((label.to_string(), exchange.clone()));
-        }
-    };
-    let started = std::time::Instant::now();
-    let inputs = CredentialInputs {
-        secret,
-        managed_identity_token,
-    };
-    let outcome: Result<Exchanged, LocalError> = async {
-        let mut agent = LocalAgent::start(
-            http,
-            &tokens,
-            connection_name,
-            deployment,
-            connection,
-            inputs,
-            definition,
-            &mut observe,
-        )
-        .await?;
-        redactor = agent.model().redactor.clone();
-        let fixed = args.tool_output.clone();
-        let answer = move |name: &str, arguments: &str| {
-            (name == sample_tool::NAME).then(|| {
-                fixed
-                    .clone()
-                    .unwrap_or_else(|| sample_tool::auto_output(arguments))
-            })
-        };
-        converse(&mut agent, &args.prompt, &answer, &mut observe).await
-    }
-    .await;
-
-    let run_id = new_run_id();
-    let kept = match &store {
-        Some(store) => {
-            let traces = Traces::new(store);
-            let exchanges = std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()));
-            let mut ok = true;
-            for (label, exchange) in &exchanges {
-                let kind = if label == "OAuth2 token" {
-                    TraceKind::Token
-                } else {
-                    TraceKind::Gateway
-                };
-                let record = TraceExchange::record(&run_id, label, kind, exchange, &redactor);
-                ok &= traces.insert(&record).await.is_ok();
-            }
-            ok && !exchanges.is_empty()
-        }
-        None => false,
-    };
-
-    let exchanged = outcome.map_err(|e| {
-        let (code, message) = match &e {
-            LocalError::Input { .. } => (2, e.to_string()),
-            LocalError::Run(run) => (1, explain(run)),
-        };
-        let mut message = format!("local run of {}: {message}", args.model);
-        if kept {
-            message.push_str(&format!(
-                "\n  trace: run {run_id} (every gateway exchange, secrets redacted)"
-            ));
-        }
-        Failed { code, message }
-    })?;
-    let usage = exchanged.turns.iter().fold(
-        serde_json::json!({"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}),
-        |mut sum, turn| {
-            for key in ["input_tokens", "output_tokens", "total_tokens"] {
-                let add = turn
-                    .usage
-                    .get(key)
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0);
-                let now = sum[key].as_u64().unwrap_or(0);
-                sum[key] = (now + add).into();
-            }
-            sum
+    let start = LocalStart {
+        connection_name,
+        connection,
+        inputs: CredentialInputs {
+            secret,
+            managed_identity_token,
         },
-    );
-    let duration_ms = started.elapsed().as_millis();
-    match args.format {
-        Format::Json => {
-            let report = Report {
-                mode: "local",
-                model: &args.model,
-                reply: &exchanged.reply,
-                tool_calls: &exchanged.tool_calls,
-                usage,
-                turns: exchanged.turns.len(),
-                duration_ms,
-                run_id: kept.then_some(run_id.as_str()),
-            };
-            serde_json::to_string_pretty(&report)
-                .map(|s| format!("{s}\n"))
-                .map_err(|e| usage_err(format!("cannot write JSON: {e}")))
-        }
-        Format::Text => {
-            let mut out = String::new();
-            for call in &exchanged.tool_calls {
-                out.push_str(&format!(
-                    "tool  {}({}) → {}\n",
-                    call.name, call.arguments, call.output
-                ));
-            }
-            out.push_str(&exchanged.reply);
-            out.push_str(&format!(
-                "\n\nlocal run (Gateway Studio played the Agent Service) · {} · {} turn{} · {} tokens · {duration_ms} ms",
-                args.model,
-                exchanged.turns.len(),
-                if exchanged.turns.len() == 1 { "" } else { "s" },
-                usage["total_tokens"]
-            ));
-            if kept {
-                out.push_str(&format!(" · trace run {run_id}"));
-            }
-            out.push('\n');
-            Ok(out)
+        http,
+        tokens: &tokens,
+    };
+    match Session::start_local(new_conversation_id(), settings, start, &[]).await {
+        Ok(session) => Ok((session, store)),
+        Err(mut failed) => {
+            let kept = keep_traces(store.as_ref(), &failed.run_id, &mut failed.exchanges).await;
+            Err(Failed {
+                code: 1,
+                message: failure_text(
+                    PlaygroundMode::Local,
+                    &args.model,
+                    &failed.error,
+                    "",
+                    kept.then_some(failed.run_id.as_str()),
+                ),
+            })
         }
     }
-}
-
-fn usage_err(message: String) -> Failed {
-    usage(message)
-}
-
-/// The service's words for a failed run, and what to change.
-fn explain(error: &RunError) -> String {
-    let fix = match error {
-        RunError::ModelNotFound(_) => format!(
-            "write the model as {MODEL_FORM}: the connection's name, a slash, the deployment."
-        ),
-        RunError::DeploymentNotFound(_) => "use a deployment the connection lists (its static `models`, or one the gateway's discovery knows); only prompt agents can use gateway models.".to_string(),
-        RunError::Gateway(_) => "the gateway behind the connection failed: check it with `gateway-studio check FILE`.".to_string(),
-    };
-    format!("{} ({})\n  fix: {fix}", error.message(), error.code())
 }
 
 /// Data-plane tokens of the sandbox: it accepts any scope; this is Public's.
 const PUBLIC_FOUNDRY_SCOPE: &str = "https://ai.azure.com/.default";
 
-/// The agent in Foundry: a test agent version with the model, a conversation, the prompt and
-/// the answers to its function calls, then both deleted (also when the run failed).
-async fn run_foundry(args: &RunArgs, paths: &Paths) -> Result<String, Failed> {
-    use gateway_studio_core::playground::{
-        PlaygroundSettings, Session, ToolOutput, TurnInput, foundry_error,
-    };
-
-    let Some((connection_name, deployment)) = split_model(&args.model) else {
-        return Err(usage(format!(
-            "--model {}: a gateway model is written {MODEL_FORM}, e.g. my-gateway/gpt-4o.",
-            args.model
-        )));
-    };
+/// A session in Foundry: a test agent version with the model and a conversation, in the
+/// project at `--project-endpoint`. What a failed start created is deleted at once.
+async fn start_foundry(
+    args: &RunArgs,
+    paths: &Paths,
+    connection_name: &str,
+    settings: PlaygroundSettings,
+) -> Result<(Session, Option<Store>), Failed> {
     let endpoint = args.project_endpoint.as_deref().unwrap_or_default();
     let endpoint = url::Url::parse(endpoint.trim())
         .ok()
@@ -404,201 +449,50 @@ async fn run_foundry(args: &RunArgs, paths: &Paths) -> Result<String, Failed> {
         })?;
     let cloud = args.cloud.id();
     let (store, http) = super::data_and_http(paths).await.map_err(usage)?;
+    let scope = cloud
+        .endpoints()
+        .map(|e| e.foundry_scope)
+        .unwrap_or(PUBLIC_FOUNDRY_SCOPE);
     let tokens = super::azure::token_source(
         cloud,
+        scope,
         args.access_token_env.as_deref(),
         store.as_ref(),
         &http,
     )
     .await
     .map_err(usage)?;
-    let scope = cloud
-        .endpoints()
-        .map(|e| e.foundry_scope)
-        .unwrap_or(PUBLIC_FOUNDRY_SCOPE);
-    let client = gateway_studio_core::foundry::FoundryClient::new(http, endpoint, scope, tokens);
-
-    let playground = PlaygroundSettings {
-        deployment: deployment.to_string(),
-        instructions: args.instructions.clone().unwrap_or_default(),
-        sample_tool: args.tools.iter().any(|t| t == sample_tool::NAME),
-        temperature: args.temperature,
-    };
-    let started = std::time::Instant::now();
+    let client = FoundryClient::new(http, endpoint, scope, tokens);
     let mut created = None;
     let session = Session::foundry(
-        gateway_studio_core::playground::new_conversation_id(),
-        playground,
+        new_conversation_id(),
+        settings,
         connection_name,
         client.clone(),
         &[],
         &mut created,
     )
     .await;
-    let mut session = match session {
-        Ok(session) => session,
+    match session {
+        Ok(session) => Ok((session, store)),
         Err(e) => {
-            let cleanup = match &created {
-                Some(resources) => gateway_studio_core::playground::clean_up(&client, resources)
+            let left = match &created {
+                Some(resources) => clean_up(&client, resources)
                     .await
                     .err()
                     .map(|p| format!("\n  left in Foundry (delete it by hand): {p}")),
                 None => None,
             };
-            let turn = foundry_error(&e);
-            return Err(Failed {
+            Err(Failed {
                 code: if e.status().is_some() { 1 } else { 2 },
-                message: format!(
-                    "{} ({})\n  fix: {}{}",
-                    turn.message,
-                    turn.code,
-                    turn.fix,
-                    cleanup.unwrap_or_default()
+                message: failure_text(
+                    PlaygroundMode::Foundry,
+                    &args.model,
+                    &foundry_error(&e),
+                    &left.unwrap_or_default(),
+                    None,
                 ),
-            });
-        }
-    };
-
-    let mut traces = Vec::new();
-    let mut tool_calls = Vec::new();
-    let mut turns = Vec::new();
-    let mut input = TurnInput::Message {
-        text: args.prompt.clone(),
-    };
-    let mut failure = None;
-    for _ in 0..=gateway_studio_core::agent_service::local::MAX_TOOL_ROUNDS {
-        let (deltas, _ignored) = tokio::sync::mpsc::unbounded_channel();
-        let (record, exchanges) = session.turn(input.clone(), deltas).await;
-        traces.extend(exchanges);
-        if let Some(error) = record.error.clone() {
-            failure = Some(error);
-            turns.push(record);
-            break;
-        }
-        if record.tool_calls.is_empty() {
-            turns.push(record);
-            break;
-        }
-        let mut outputs = Vec::new();
-        for call in &record.tool_calls {
-            let output = if call.name == sample_tool::NAME {
-                args.tool_output
-                    .clone()
-                    .unwrap_or_else(|| sample_tool::auto_output(&call.arguments))
-            } else {
-                failure = Some(gateway_studio_core::playground::TurnError {
-                    code: "invalid_request".into(),
-                    message: format!(
-                        "The model called the function `{}`, which has no output here.",
-                        call.name
-                    ),
-                    fix: "Offer only the sample tool (--tool get_weather).".into(),
-                });
-                break;
-            };
-            tool_calls.push(gateway_studio_core::agent_service::local::ToolCall {
-                call_id: call.call_id.clone(),
-                name: call.name.clone(),
-                arguments: call.arguments.clone(),
-                output: output.clone(),
-            });
-            outputs.push(ToolOutput {
-                call_id: call.call_id.clone(),
-                output,
-            });
-        }
-        turns.push(record);
-        if failure.is_some() {
-            break;
-        }
-        input = TurnInput::ToolOutputs { outputs };
-    }
-    let resources = session.foundry_resources();
-    let (cleaned, exchanges) = session.end().await;
-    traces.extend(exchanges);
-    let kept = match &store {
-        Some(store) => {
-            let t = Traces::new(store);
-            let mut ok = !traces.is_empty();
-            for record in &traces {
-                ok &= t.insert(record).await.is_ok();
-            }
-            ok
-        }
-        None => false,
-    };
-    let cleanup_note = match &cleaned {
-        Ok(()) => String::new(),
-        Err(problem) => format!("\n  left in Foundry (delete it by hand): {problem}"),
-    };
-    let trace_runs: Vec<&str> = turns.iter().map(|t| t.trace_run_id.as_str()).collect();
-    if let Some(error) = failure {
-        let mut message = format!(
-            "Foundry run of {}: {} ({})\n  fix: {}{cleanup_note}",
-            args.model, error.message, error.code, error.fix
-        );
-        if kept && let Some(run) = trace_runs.last() {
-            message.push_str(&format!("\n  trace: run {run}"));
-        }
-        return Err(Failed { code: 1, message });
-    }
-    let last = turns.last();
-    let reply = last.map(|t| t.reply.clone()).unwrap_or_default();
-    let (mut input_tokens, mut output_tokens, mut total_tokens) = (0u64, 0u64, 0u64);
-    for usage in turns.iter().filter_map(|t| t.usage) {
-        input_tokens += u64::from(usage.input_tokens);
-        output_tokens += u64::from(usage.output_tokens);
-        total_tokens += u64::from(usage.total_tokens);
-    }
-    let duration_ms = started.elapsed().as_millis();
-    let agent = resources
-        .as_ref()
-        .map(|r| serde_json::json!({"name": r.agent_name, "version": r.agent_version}));
-    match args.format {
-        Format::Json => {
-            let report = serde_json::json!({
-                "mode": "foundry",
-                "model": args.model,
-                "reply": reply,
-                "tool_calls": tool_calls,
-                "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": total_tokens},
-                "turns": turns.len(),
-                "duration_ms": duration_ms,
-                "agent": agent,
-                "cleaned_up": cleaned.is_ok(),
-                "trace_runs": if kept { trace_runs } else { Vec::new() },
-            });
-            serde_json::to_string_pretty(&report)
-                .map(|s| format!("{s}\n"))
-                .map_err(|e| usage_err(format!("cannot write JSON: {e}")))
-        }
-        Format::Text => {
-            let mut out = String::new();
-            for call in &tool_calls {
-                out.push_str(&format!(
-                    "tool  {}({}) → {}\n",
-                    call.name, call.arguments, call.output
-                ));
-            }
-            out.push_str(&reply);
-            let agent_words = resources
-                .as_ref()
-                .map(|r| {
-                    format!(
-                        "agent {} v{}",
-                        r.agent_name,
-                        r.agent_version.as_deref().unwrap_or("?")
-                    )
-                })
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "\n\nFoundry run · {} · {agent_words} ({}) · {} turn{} · {total_tokens} tokens · {duration_ms} ms{cleanup_note}\n",
-                args.model,
-                if cleaned.is_ok() { "deleted" } else { "NOT deleted" },
-                turns.len(),
-                if turns.len() == 1 { "" } else { "s" },
-            ));
-            Ok(out)
+            })
         }
     }
 }

@@ -179,6 +179,7 @@ impl Session {
 
         let tokens = token_source(
             cloud,
+            &scope,
             args.access_token_env.as_deref(),
             store.as_ref(),
             &http,
@@ -271,18 +272,25 @@ impl Session {
     }
 }
 
-/// Where the command's bearer tokens come from: `--access-token-env VAR`, else the sign-in of
-/// Settings → Azure (default: the Azure CLI). The sandbox has no sign-in: its token is given.
+/// Where the command's bearer tokens come from: `--access-token-env VAR` (a token for `scope`),
+/// else the sign-in of Settings → Azure (default: the Azure CLI). The sandbox has no sign-in:
+/// its token is given.
 pub(super) async fn token_source(
     cloud: CloudId,
+    scope: &str,
     access_token_env: Option<&str>,
     store: Option<&Store>,
     http: &HttpClient,
 ) -> Result<Arc<dyn TokenSource>, String> {
     if let Some(var) = access_token_env {
-        return Ok(Arc::new(
-            StaticToken::from_env(var).map_err(|e| format!("--access-token-env {var}: {e}"))?,
-        ));
+        let token = StaticToken::from_env(var, scope).map_err(|e| match cloud {
+            // No `az` token fits the sandbox: it prints its own.
+            CloudId::Sandbox => format!(
+                "--access-token-env {var}: the environment variable {var} is not set or empty. Set it to the `token` that `gateway-studio sandbox` prints."
+            ),
+            _ => format!("--access-token-env {var}: {e}"),
+        })?;
+        return Ok(Arc::new(token));
     }
     if cloud == CloudId::Sandbox {
         return Err(

@@ -6,20 +6,17 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use gateway_studio_core::agent_service::local::{LocalAgent, LocalDefinition};
-use gateway_studio_core::agent_service::{CredentialInputs, sample_tool};
+use gateway_studio_core::agent_service::CredentialInputs;
 use gateway_studio_core::azure::arm::ConnectionParent;
-use gateway_studio_core::checks::runs::new_run_id;
 use gateway_studio_core::connection::{ConnectionAuth, ConnectionCategory, SecretSlot};
-use gateway_studio_core::net::{Exchange, HttpClient};
+use gateway_studio_core::net::HttpClient;
 use gateway_studio_core::playground::{
-    Cleanup, ConversationRecord, ConversationSummary, FoundryResources, History, PlaygroundMode,
-    PlaygroundSettings, Session, TurnInput, TurnRecord, clean_up, foundry_error, local_error,
+    Cleanup, ConversationRecord, ConversationSummary, FoundryResources, History, LocalStart,
+    PlaygroundMode, PlaygroundSettings, Session, TurnInput, TurnRecord, clean_up, foundry_error,
     new_conversation_id, replay_items,
 };
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
-use gateway_studio_core::trace::{Redactor, TraceExchange, TraceKind};
 
 use crate::error::{AppError, InvalidInputDetails, NotFoundDetails};
 use crate::playground::{foundry_client, foundry_client_at, store_traces};
@@ -161,76 +158,28 @@ pub async fn playground_start(
                 .and_then(|o| HttpClient::new(&o).map_err(|e| e.to_string()))
                 .map_err(|m| invalid("caBundles", m))?;
             let tokens = state.playground.token_client(&http);
-            let mut redactor = Redactor::new();
-            for s in secret.iter().chain(managed_identity_token.iter()) {
-                redactor.add_secret(s);
-            }
-            let definition = LocalDefinition {
-                instructions: Some(settings.instructions.clone()),
-                tools: if settings.sample_tool {
-                    vec![sample_tool::definition()]
-                } else {
-                    Vec::new()
-                },
-                temperature: settings.temperature,
-            };
-            let mut started: Vec<(String, Exchange)> = Vec::new();
-            let agent = LocalAgent::start(
-                http,
-                &tokens,
-                &connection_name,
-                &settings.deployment,
-                connection.clone(),
-                CredentialInputs {
+            let start = LocalStart {
+                connection_name: &connection_name,
+                connection: connection.clone(),
+                inputs: CredentialInputs {
                     secret,
                     managed_identity_token,
                 },
-                definition,
-                &mut |label: &str, exchange: &Exchange| {
-                    started.push((label.to_string(), exchange.clone()));
-                },
-            )
-            .await;
-            let mut agent = match agent {
-                Ok(agent) => agent,
-                Err(run) => {
-                    let run_id = new_run_id();
-                    let records: Vec<TraceExchange> = started
-                        .iter()
-                        .map(|(label, exchange)| {
-                            let kind = if label == "OAuth2 token" {
-                                TraceKind::Token
-                            } else {
-                                TraceKind::Gateway
-                            };
-                            TraceExchange::record(&run_id, label, kind, exchange, &redactor)
-                        })
-                        .collect();
-                    store_traces(&state, &records).await;
-                    let turn_error = local_error(&run.into());
+                http,
+                tokens: &tokens,
+            };
+            match Session::start_local(id.clone(), settings.clone(), start, &prior).await {
+                Ok(session) => session,
+                Err(failed) => {
+                    store_traces(&state, &failed.exchanges).await;
                     return Err(AppError::agent(
-                        &turn_error.code,
-                        turn_error.message,
-                        turn_error.fix,
-                        (!records.is_empty()).then_some(run_id),
+                        &failed.error.code,
+                        failed.error.message,
+                        failed.error.fix,
+                        (!failed.exchanges.is_empty()).then_some(failed.run_id),
                     ));
                 }
-            };
-            if !prior.is_empty()
-                && let Err(e) = agent.preload(&prior)
-            {
-                let turn_error = local_error(&e);
-                return Err(AppError::agent(
-                    &turn_error.code,
-                    format!(
-                        "The conversation cannot be continued: {}",
-                        turn_error.message
-                    ),
-                    "Start a new conversation instead.".into(),
-                    None,
-                ));
             }
-            Session::local(id.clone(), settings.clone(), agent, started)
         }
         PlaygroundMode::Foundry => {
             let typed = request

@@ -36,14 +36,17 @@ pub trait TokenSource: Send + Sync {
 /// Why no token could be had. Every message names the source and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CredentialError {
+    /// `resource` is the audience the token is for (`https://management.azure.com` for ARM,
+    /// `https://ai.azure.com` for the Foundry data plane), so the command in the fix gets the
+    /// right one.
     #[error(
-        "the environment variable {var} is not set. Set it to an ARM access token, e.g. `export {var}=$(az account get-access-token --resource https://management.azure.com --query accessToken -o tsv)`"
+        "the environment variable {var} is not set. Set it to an access token for {resource}, e.g. `export {var}=$(az account get-access-token --resource {resource} --query accessToken -o tsv)`"
     )]
-    EnvVarMissing { var: String },
+    EnvVarMissing { var: String, resource: String },
     #[error(
-        "the environment variable {var} is set but empty (or not UTF-8). Put an ARM access token in it, e.g. from `az account get-access-token --resource https://management.azure.com --query accessToken -o tsv`"
+        "the environment variable {var} is set but empty (or not UTF-8). Put an access token for {resource} in it, e.g. from `az account get-access-token --resource {resource} --query accessToken -o tsv`"
     )]
-    EnvVarEmpty { var: String },
+    EnvVarEmpty { var: String, resource: String },
     #[error("the access token given is empty: give the bearer token itself (without `Bearer `)")]
     Empty,
     /// Signing in failed for a known reason (`az` missing, login expired, wrong tenant, a
@@ -102,14 +105,23 @@ impl CredentialError {
     }
 }
 
+/// ARM's resource in the public cloud, for a given token whose purpose is not known.
+const ARM_RESOURCE: &str = "https://management.azure.com";
+
 /// One token for every scope, as given: the sandbox's token, or a pipeline's
 /// (`--access-token-env VAR`). It never refreshes; when it expires, ARM answers 401 and the
 /// hint says to get a new one.
 #[derive(Debug, Clone)]
 pub struct StaticToken {
     token: Sensitive<String>,
-    /// `Some(VAR)` when read from the environment, for messages.
-    from_env: Option<String>,
+    /// The variable it was read from and the resource it is for, for messages.
+    from_env: Option<FromEnv>,
+}
+
+#[derive(Debug, Clone)]
+struct FromEnv {
+    var: String,
+    resource: String,
 }
 
 impl StaticToken {
@@ -126,28 +138,40 @@ impl StaticToken {
         })
     }
 
-    /// The token in environment variable `var`.
-    pub fn from_env(var: &str) -> Result<Self, CredentialError> {
+    /// The token in environment variable `var`, meant for `scope` (e.g.
+    /// `https://ai.azure.com/.default`): the messages name the resource to get a token for.
+    pub fn from_env(var: &str, scope: &str) -> Result<Self, CredentialError> {
+        let from = FromEnv {
+            var: var.to_string(),
+            resource: resource_of(scope).to_string(),
+        };
+        let empty = |from: &FromEnv| CredentialError::EnvVarEmpty {
+            var: from.var.clone(),
+            resource: from.resource.clone(),
+        };
         let value = match std::env::var(var) {
             Ok(value) => value,
             Err(std::env::VarError::NotPresent) => {
                 return Err(CredentialError::EnvVarMissing {
-                    var: var.to_string(),
+                    var: from.var,
+                    resource: from.resource,
                 });
             }
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(CredentialError::EnvVarEmpty {
-                    var: var.to_string(),
-                });
-            }
+            Err(std::env::VarError::NotUnicode(_)) => return Err(empty(&from)),
         };
-        let mut token =
-            Self::new(Sensitive::new(value)).map_err(|_| CredentialError::EnvVarEmpty {
-                var: var.to_string(),
-            })?;
-        token.from_env = Some(var.to_string());
+        let mut token = Self::new(Sensitive::new(value)).map_err(|_| empty(&from))?;
+        token.from_env = Some(from);
         Ok(token)
     }
+}
+
+/// `https://ai.azure.com/.default` → `https://ai.azure.com`: what `az account get-access-token
+/// --resource` takes.
+fn resource_of(scope: &str) -> &str {
+    scope
+        .strip_suffix("/.default")
+        .or_else(|| scope.strip_suffix(".default"))
+        .unwrap_or(scope)
 }
 
 /// The token without surrounding whitespace or a pasted `Bearer ` scheme.
@@ -168,18 +192,18 @@ impl TokenSource for StaticToken {
 
     fn describe(&self) -> String {
         match &self.from_env {
-            Some(var) => format!("the access token in ${var}"),
+            Some(from) => format!("the access token in ${}", from.var),
             None => "the access token given".to_string(),
         }
     }
 
     fn when_rejected(&self) -> String {
-        let target = match &self.from_env {
-            Some(var) => format!("put it in ${var}"),
-            None => "give it again".to_string(),
+        let (resource, target) = match &self.from_env {
+            Some(from) => (from.resource.as_str(), format!("put it in ${}", from.var)),
+            None => (ARM_RESOURCE, "give it again".to_string()),
         };
         format!(
-            "Get a fresh ARM token (`az account get-access-token --resource https://management.azure.com --query accessToken -o tsv`, for the tenant of the subscription) and {target}; for a running `gateway-studio sandbox`, use the token its JSON line prints."
+            "Get a fresh token (`az account get-access-token --resource {resource} --query accessToken -o tsv`, for the tenant of the subscription) and {target}; for a running `gateway-studio sandbox`, use the token its JSON line prints."
         )
     }
 }
@@ -207,9 +231,20 @@ mod tests {
     #[test]
     fn a_missing_variable_is_named_with_the_fix() {
         let var = "GATEWAY_STUDIO_TEST_TOKEN_THAT_IS_NEVER_SET";
-        let err = StaticToken::from_env(var).unwrap_err();
+        let err = StaticToken::from_env(var, "https://ai.azure.com/.default").unwrap_err();
         assert_eq!(err.code(), "token-env-missing");
         let text = err.to_string();
-        assert!(text.contains(var) && text.contains("az account get-access-token"));
+        assert!(
+            text.contains(var)
+                && text.contains("az account get-access-token --resource https://ai.azure.com "),
+            "{text}"
+        );
+        let err = StaticToken::from_env(var, "https://management.usgovcloudapi.net/.default")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("--resource https://management.usgovcloudapi.net "),
+            "{err}"
+        );
     }
 }

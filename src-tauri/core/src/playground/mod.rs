@@ -13,14 +13,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::agent_service::local::{LocalAgent, LocalError, function_call_output, function_calls};
-use crate::agent_service::{MODEL_FORM, RunError, sample_tool};
+use crate::agent_service::local::{
+    LocalAgent, LocalDefinition, LocalError, MAX_TOOL_ROUNDS, ToolCall, function_call_output,
+    function_calls,
+};
+use crate::agent_service::{CredentialInputs, MODEL_FORM, RunError, sample_tool};
 use crate::checks::runs::{new_run_id, now_ms};
+use crate::connection::Connection;
 use crate::foundry::{
     AgentReference, CreateAgentVersion, FoundryClient, FoundryError, Item, PromptAgentDefinition,
     ResponseRequest, Tool,
 };
-use crate::net::Exchange;
+use crate::net::{Exchange, HttpClient};
+use crate::oauth2::TokenClient;
 use crate::trace::{Redactor, TraceExchange, TraceKind};
 pub use history::{
     Cleanup, ConversationRecord, ConversationState, ConversationSummary, FoundryResources, History,
@@ -184,15 +189,8 @@ impl Recorder {
     }
 
     fn gateway(&self, label: &str, exchange: &Exchange, redactor: &Redactor) {
-        let kind = if label == "OAuth2 token" {
-            TraceKind::Token
-        } else {
-            TraceKind::Gateway
-        };
         let run_id = lock(&self.run_id).clone();
-        self.push(TraceExchange::record(
-            &run_id, label, kind, exchange, redactor,
-        ));
+        self.push(gateway_record(&run_id, label, exchange, redactor));
     }
 
     /// A fresh run for the next turn; the exchanges of the last one.
@@ -204,6 +202,69 @@ impl Recorder {
 
     fn take(&self) -> Vec<TraceExchange> {
         std::mem::take(&mut *lock(&self.records))
+    }
+}
+
+/// An exchange of a local run (the gateway's, or the OAuth2 token request), redacted.
+fn gateway_record(
+    run_id: &str,
+    label: &str,
+    exchange: &Exchange,
+    redactor: &Redactor,
+) -> TraceExchange {
+    let kind = if label == "OAuth2 token" {
+        TraceKind::Token
+    } else {
+        TraceKind::Gateway
+    };
+    TraceExchange::record(run_id, label, kind, exchange, redactor)
+}
+
+/// What a local session runs against: the connection (as its draft or file has it), the
+/// credential inputs the app holds for it, and the client and token cache to call with.
+pub struct LocalStart<'a> {
+    pub connection_name: &'a str,
+    pub connection: Connection,
+    pub inputs: CredentialInputs,
+    pub http: HttpClient,
+    pub tokens: &'a TokenClient,
+}
+
+/// A session that did not start: why, and the exchanges its start made (an OAuth2 token,
+/// discovery), redacted, under `run_id`.
+#[derive(Debug)]
+pub struct StartFailure {
+    pub error: TurnError,
+    pub run_id: String,
+    pub exchanges: Vec<TraceExchange>,
+}
+
+/// A prompt answered to the end: its turns, each function call with the output it was
+/// given, and the failure that stopped it, if one did.
+#[derive(Debug, Default)]
+pub struct PromptRun {
+    pub turns: Vec<TurnRecord>,
+    pub tool_calls: Vec<ToolCall>,
+    /// Every turn's exchanges, redacted, under each turn's run.
+    pub traces: Vec<TraceExchange>,
+    pub failure: Option<TurnError>,
+}
+
+impl PromptRun {
+    /// The agent's last words.
+    pub fn reply(&self) -> &str {
+        self.turns.last().map(|t| t.reply.as_str()).unwrap_or("")
+    }
+
+    /// Tokens over all turns.
+    pub fn usage(&self) -> TurnUsage {
+        let mut sum = TurnUsage::default();
+        for usage in self.turns.iter().filter_map(|t| t.usage) {
+            sum.input_tokens += usage.input_tokens;
+            sum.output_tokens += usage.output_tokens;
+            sum.total_tokens += usage.total_tokens;
+        }
+        sum
     }
 }
 
@@ -264,6 +325,135 @@ impl Session {
             runner: Runner::Local(Box::new(agent)),
             recorder,
         }
+    }
+
+    /// Starts a local session as the Agent Service starts a run: the credential (an OAuth2
+    /// token when the connection needs one), then the deployment looked up. `prior` are the
+    /// items of a conversation continued from history, checked as the service checks input.
+    pub async fn start_local(
+        id: String,
+        settings: PlaygroundSettings,
+        start: LocalStart<'_>,
+        prior: &[Value],
+    ) -> Result<Self, StartFailure> {
+        // Known before the start, so a failed start's exchanges are redacted too.
+        let mut redactor = Redactor::new();
+        for secret in [&start.inputs.secret, &start.inputs.managed_identity_token]
+            .into_iter()
+            .flatten()
+        {
+            redactor.add_secret(secret);
+        }
+        let definition = LocalDefinition {
+            instructions: Some(settings.instructions.clone()),
+            tools: tools(&settings),
+            temperature: settings.temperature,
+        };
+        let mut started: Vec<(String, Exchange)> = Vec::new();
+        let agent = LocalAgent::start(
+            start.http,
+            start.tokens,
+            start.connection_name,
+            &settings.deployment,
+            start.connection,
+            start.inputs,
+            definition,
+            &mut |label: &str, exchange: &Exchange| {
+                started.push((label.to_string(), exchange.clone()));
+            },
+        )
+        .await;
+        let failed = |error: TurnError, redactor: &Redactor| {
+            let run_id = new_run_id();
+            let exchanges = started
+                .iter()
+                .map(|(label, exchange)| gateway_record(&run_id, label, exchange, redactor))
+                .collect();
+            StartFailure {
+                error,
+                run_id,
+                exchanges,
+            }
+        };
+        let mut agent = match agent {
+            Ok(agent) => agent,
+            Err(run) => return Err(failed(local_error(&run.into()), &redactor)),
+        };
+        if !prior.is_empty()
+            && let Err(e) = agent.preload(prior)
+        {
+            let error = local_error(&e);
+            let error = TurnError {
+                code: error.code,
+                message: format!("The conversation cannot be continued: {}", error.message),
+                fix: "Start a new conversation instead.".into(),
+            };
+            return Err(failed(error, &agent.model().redactor));
+        }
+        Ok(Self::local(id, settings, agent, started))
+    }
+
+    /// Says `prompt`, then answers each function call with `answer(name, arguments)` and goes
+    /// on until the agent replies in words. A call `answer` has no output for, or more than
+    /// [`MAX_TOOL_ROUNDS`] rounds of calls, ends the run with a failure saying so.
+    pub async fn run_prompt(
+        &mut self,
+        prompt: &str,
+        answer: &(dyn Fn(&str, &str) -> Option<String> + Sync),
+    ) -> PromptRun {
+        let mut run = PromptRun::default();
+        let mut input = TurnInput::Message {
+            text: prompt.to_string(),
+        };
+        for _ in 0..=MAX_TOOL_ROUNDS {
+            // Nobody watches the text arrive: the reply is read from the record.
+            let (deltas, _unwatched) = tokio::sync::mpsc::unbounded_channel();
+            let (record, exchanges) = self.turn(input, deltas).await;
+            run.traces.extend(exchanges);
+            let calls = record.tool_calls.clone();
+            run.failure = record.error.clone();
+            run.turns.push(record);
+            if run.failure.is_some() || calls.is_empty() {
+                return run;
+            }
+            let mut outputs = Vec::new();
+            for call in calls {
+                let Some(output) = answer(&call.name, &call.arguments) else {
+                    run.failure = Some(TurnError {
+                        code: "invalid_request".into(),
+                        message: format!(
+                            "The model called the function `{}`, which has no output here.",
+                            call.name
+                        ),
+                        fix: format!(
+                            "Offer only tools whose output can be given (the sample tool `{}`).",
+                            sample_tool::NAME
+                        ),
+                    });
+                    return run;
+                };
+                outputs.push(ToolOutput {
+                    call_id: call.call_id.clone(),
+                    output: output.clone(),
+                });
+                run.tool_calls.push(ToolCall {
+                    call_id: call.call_id,
+                    name: call.name,
+                    arguments: call.arguments,
+                    output,
+                });
+            }
+            input = TurnInput::ToolOutputs { outputs };
+        }
+        run.failure = Some(TurnError {
+            code: "invalid_request".into(),
+            message: format!(
+                "The model kept calling functions ({MAX_TOOL_ROUNDS} rounds) without answering."
+            ),
+            fix: "Change the instructions so the agent answers once it has the tool's output."
+                .into(),
+        });
+        run
     }
 
     /// Creates the test agent version (model `<connection>/<deployment>`) and a conversation
