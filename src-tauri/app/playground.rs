@@ -10,7 +10,7 @@ use gateway_studio_core::azure::arm::ConnectionParent;
 use gateway_studio_core::azure::preferences::AzurePreferences;
 use gateway_studio_core::foundry::FoundryClient;
 use gateway_studio_core::oauth2::TokenClient;
-use gateway_studio_core::playground::{Cleanup, History, PlaygroundMode, Session};
+use gateway_studio_core::playground::{History, Session};
 use gateway_studio_core::settings::Settings;
 use gateway_studio_core::trace::{TraceExchange, Traces};
 use tokio::sync::Mutex as AsyncMutex;
@@ -69,19 +69,12 @@ pub async fn finish(
     let mut session = session.lock().await;
     let (result, exchanges) = session.end().await;
     store_traces(state, &exchanges).await;
-    let history = History::new(state.store()?);
-    history.end(id).await?;
-    if session.mode == PlaygroundMode::Foundry {
-        match result {
-            Ok(()) => history.set_cleanup(id, Cleanup::Done, None).await?,
-            Err(problem) => {
-                tracing::warn!(conversation = %id, %problem, "a playground test agent could not be deleted");
-                history
-                    .set_cleanup(id, Cleanup::Failed, Some(&problem))
-                    .await?
-            }
-        }
+    if let Err(problem) = &result {
+        tracing::warn!(conversation = %id, %problem, "a playground test agent could not be deleted");
     }
+    History::new(state.store()?)
+        .close(id, session.mode, &result)
+        .await?;
     Ok(())
 }
 

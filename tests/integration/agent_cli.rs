@@ -433,6 +433,39 @@ async fn a_foundry_run_goes_through_each_gateway_and_deletes_its_agent() {
         "no test agent is left behind"
     );
 
+    // Each run is in the history as the window keeps a conversation: ended, its agent
+    // deleted, its turns pointing at the command's trace run.
+    {
+        use gateway_studio_core::playground::{Cleanup, ConversationState, History};
+        use gateway_studio_core::trace::TraceKind;
+        let store = gateway_studio_core::store::Store::open(
+            &gateway_studio_core::paths::Paths::under(dir.path()).database(),
+        )
+        .await
+        .unwrap();
+        let history = History::new(&store);
+        let conversations = history.list(10).await.unwrap();
+        assert_eq!(conversations.len(), 4, "{conversations:?}");
+        for c in &conversations {
+            assert_eq!(c.state, ConversationState::Ended, "{c:?}");
+            assert_eq!(c.cleanup, Cleanup::Done, "{c:?}");
+            assert!(c.draft_id.is_none());
+        }
+        let oldest = conversations.last().unwrap();
+        assert_eq!(oldest.model, "sandbox-openai/gpt-4o");
+        let record = history.get(&oldest.id).await.unwrap();
+        assert_eq!(record.turns.len(), 2, "the tool call and the reply");
+        assert_eq!(record.turns[0].trace_run_id, record.turns[1].trace_run_id);
+        let traces = gateway_studio_core::trace::Traces::new(&store)
+            .list_run(&record.turns[0].trace_run_id)
+            .await
+            .unwrap();
+        assert!(
+            traces.len() >= 4 && traces.iter().all(|t| t.kind == TraceKind::Foundry),
+            "create, two responses and the cleanup: {traces:?}"
+        );
+    }
+
     // A wrong token: 401 with what to do.
     let output = Command::new(env!("CARGO_BIN_EXE_gateway-studio"))
         .args(["agent", "run", "--project-endpoint", &info.project_endpoint])

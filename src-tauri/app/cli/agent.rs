@@ -15,8 +15,8 @@ use gateway_studio_core::foundry::FoundryClient;
 use gateway_studio_core::oauth2::TokenClient;
 use gateway_studio_core::paths::Paths;
 use gateway_studio_core::playground::{
-    FoundryResources, LocalStart, PlaygroundMode, PlaygroundSettings, PromptRun, Session,
-    TurnError, clean_up, foundry_error, new_conversation_id,
+    FoundryResources, History, HistoryError, LocalStart, PlaygroundMode, PlaygroundSettings,
+    PromptRun, Session, TurnError, clean_up, foundry_error, new_conversation_id,
 };
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::store::Store;
@@ -169,12 +169,30 @@ async fn run_agent(
                 .unwrap_or_else(|| sample_tool::auto_output(arguments))
         })
     };
+    // Kept as the window keeps a conversation: the History page lists command-line runs too,
+    // and a test agent this command could not delete (or a run cut short) is offered for
+    // deletion when the app next starts.
+    let history = store.as_ref().map(History::new);
+    let remembered = match &history {
+        Some(history) => remember(history.open(&session, None, connection_name).await),
+        None => false,
+    };
     let mut run = session.run_prompt(&args.prompt, &answer).await;
     let resources = session.foundry_resources();
     let (cleaned, exchanges) = session.end().await;
     run.traces.extend(exchanges);
     let run_id = new_run_id();
     let kept = keep_traces(store.as_ref(), &run_id, &mut run.traces).await;
+    if let Some(history) = history.as_ref().filter(|_| remembered) {
+        let mut ok = true;
+        for turn in &mut run.turns {
+            turn.trace_run_id = run_id.clone();
+            ok = ok && remember(history.add_turn(&session.id, turn).await);
+        }
+        if ok {
+            remember(history.close(&session.id, session.mode, &cleaned).await);
+        }
+    }
     let ended = Ended {
         mode: session.mode,
         resources,
@@ -183,6 +201,13 @@ async fn run_agent(
         duration_ms: started.elapsed().as_millis(),
     };
     report(args, &run, &ended)
+}
+
+/// Whether the history took it; a failure is only logged (the answer matters more).
+fn remember(result: Result<(), HistoryError>) -> bool {
+    result
+        .inspect_err(|e| tracing::warn!(error = %e, "the agent run is not in the history"))
+        .is_ok()
 }
 
 /// How a session ended, for the report.
@@ -464,9 +489,10 @@ async fn start_foundry(
     .map_err(usage)?;
     let client = FoundryClient::new(http, endpoint, scope, tokens);
     let mut created = None;
+    let id = new_conversation_id();
     let session = Session::foundry(
-        new_conversation_id(),
-        settings,
+        id.clone(),
+        settings.clone(),
         connection_name,
         client.clone(),
         &[],
@@ -476,20 +502,38 @@ async fn start_foundry(
     match session {
         Ok(session) => Ok((session, store)),
         Err(e) => {
-            let left = match &created {
-                Some(resources) => clean_up(&client, resources)
-                    .await
-                    .err()
-                    .map(|p| format!("\n  left in Foundry (delete it by hand): {p}")),
+            let problem = match &created {
+                Some(resources) => clean_up(&client, resources).await.err(),
                 None => None,
             };
+            let mut left = String::new();
+            if let (Some(problem), Some(resources)) = (&problem, &created) {
+                left = format!("\n  left in Foundry (delete it by hand): {problem}");
+                if let Some(store) = &store
+                    && remember(
+                        History::new(store)
+                            .record_leftover(
+                                &id,
+                                &args.model,
+                                None,
+                                connection_name,
+                                &settings,
+                                resources,
+                                problem,
+                            )
+                            .await,
+                    )
+                {
+                    left.push_str(" (Gateway Studio offers to delete it at its next start)");
+                }
+            }
             Err(Failed {
                 code: if e.status().is_some() { 1 } else { 2 },
                 message: failure_text(
                     PlaygroundMode::Foundry,
                     &args.model,
                     &foundry_error(&e),
-                    &left.unwrap_or_default(),
+                    &left,
                     None,
                 ),
             })

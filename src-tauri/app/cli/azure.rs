@@ -16,7 +16,9 @@ use gateway_studio_core::azure::arm::{
     AccountRef, ArmConnection, ConnectionFilter, ConnectionParent, Deletion, ModelSource,
 };
 use gateway_studio_core::azure::preferences::AzurePreferences;
-use gateway_studio_core::azure::{ArmClient, ArmError, CloudId, StaticToken, TokenSource};
+use gateway_studio_core::azure::{
+    ArmClient, ArmError, CloudId, CredentialError, StaticToken, TokenSource,
+};
 use gateway_studio_core::checks::runs::new_run_id;
 use gateway_studio_core::connection::{ConnectionAuth, ImportedConnection, SecretSlot, validate};
 use gateway_studio_core::drafts::{DraftLink, Drafts};
@@ -285,9 +287,15 @@ pub(super) async fn token_source(
     if let Some(var) = access_token_env {
         let token = StaticToken::from_env(var, scope).map_err(|e| match cloud {
             // No `az` token fits the sandbox: it prints its own.
-            CloudId::Sandbox => format!(
-                "--access-token-env {var}: the environment variable {var} is not set or empty. Set it to the `token` that `gateway-studio sandbox` prints."
-            ),
+            CloudId::Sandbox => {
+                let what = match e {
+                    CredentialError::EnvVarMissing { .. } => "is not set",
+                    _ => "is set but empty",
+                };
+                format!(
+                    "--access-token-env {var}: the environment variable {var} {what}. Set it to the `token` that `gateway-studio sandbox` prints."
+                )
+            }
             _ => format!("--access-token-env {var}: {e}"),
         })?;
         return Ok(Arc::new(token));

@@ -225,21 +225,16 @@ pub async fn playground_start(
                     if let Some(resources) = created
                         && let Err(problem) = clean_up(&client, &resources).await
                     {
-                        let history = History::new(store);
-                        history
-                            .create(
+                        History::new(store)
+                            .record_leftover(
                                 &id,
-                                PlaygroundMode::Foundry,
                                 &format!("{connection_name}/{}", settings.deployment),
                                 Some(&draft.id),
                                 &connection_name,
                                 &settings,
+                                &resources,
+                                &problem,
                             )
-                            .await?;
-                        history.set_foundry(&id, &resources).await?;
-                        history.end(&id).await?;
-                        history
-                            .set_cleanup(&id, Cleanup::Failed, Some(&problem))
                             .await?;
                     }
                     let turn_error = foundry_error(&e);
@@ -256,19 +251,9 @@ pub async fn playground_start(
 
     let history = History::new(store);
     history
-        .create(
-            &id,
-            session.mode,
-            &session.model,
-            Some(&draft.id),
-            &connection_name,
-            &session.settings,
-        )
+        .open(&session, Some(&draft.id), &connection_name)
         .await?;
     let foundry = session.foundry_resources();
-    if let Some(resources) = &foundry {
-        history.set_foundry(&id, resources).await?;
-    }
     for turn in &continued {
         history.add_turn(&id, turn).await?;
     }

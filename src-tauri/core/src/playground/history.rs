@@ -178,6 +178,28 @@ impl<'a> History<'a> {
         Ok(())
     }
 
+    /// Records a session that just started, with what it created in Foundry.
+    pub async fn open(
+        &self,
+        session: &super::Session,
+        draft_id: Option<&str>,
+        connection_name: &str,
+    ) -> Result<(), HistoryError> {
+        self.create(
+            &session.id,
+            session.mode,
+            &session.model,
+            draft_id,
+            connection_name,
+            &session.settings,
+        )
+        .await?;
+        match session.foundry_resources() {
+            Some(resources) => self.set_foundry(&session.id, &resources).await,
+            None => Ok(()),
+        }
+    }
+
     /// What a Foundry run created so far; from now on it is `pending` until deleted.
     pub async fn set_foundry(
         &self,
@@ -242,6 +264,51 @@ impl<'a> History<'a> {
             .await
             .map_err(|e| self.sqlx(e))?;
         Ok(())
+    }
+
+    /// Ends the conversation and records how deleting what it created in Foundry went
+    /// (`cleaned`, as `Session::end` says); a failure stays a left-over to offer again.
+    pub async fn close(
+        &self,
+        id: &str,
+        mode: PlaygroundMode,
+        cleaned: &Result<(), String>,
+    ) -> Result<(), HistoryError> {
+        self.end(id).await?;
+        if mode == PlaygroundMode::Foundry {
+            match cleaned {
+                Ok(()) => self.set_cleanup(id, Cleanup::Done, None).await?,
+                Err(problem) => self.set_cleanup(id, Cleanup::Failed, Some(problem)).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A Foundry start that failed half-way, whose creations could not be deleted: kept as an
+    /// ended conversation with a failed cleanup, so it is offered for deletion.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_leftover(
+        &self,
+        id: &str,
+        model: &str,
+        draft_id: Option<&str>,
+        connection_name: &str,
+        settings: &PlaygroundSettings,
+        resources: &FoundryResources,
+        problem: &str,
+    ) -> Result<(), HistoryError> {
+        self.create(
+            id,
+            PlaygroundMode::Foundry,
+            model,
+            draft_id,
+            connection_name,
+            settings,
+        )
+        .await?;
+        self.set_foundry(id, resources).await?;
+        self.end(id).await?;
+        self.set_cleanup(id, Cleanup::Failed, Some(problem)).await
     }
 
     /// Marks conversations left `open` by a previous process as `interrupted`; returns how many.
