@@ -175,6 +175,28 @@ fn a_conversation_with_a_tool_call_runs_locally_and_in_foundry_and_is_cleaned_up
             .any(|t| t["kind"] == "foundry" && t["method"] == "POST"),
         "{traces}"
     );
+    // In the sandbox the emulated service's own gateway call is in the turn's trace too,
+    // right after the data-plane call that made it: what the gateway received.
+    let chat = traces
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "gateway" && t["label"] == "Agent Service → chat completions")
+        .unwrap_or_else(|| panic!("the service's gateway call: {traces}"));
+    assert!(
+        chat["url"].as_str().unwrap().contains("/chat/completions") && chat["status"] == 200,
+        "{chat}"
+    );
+    let call = h.ok("trace_exchange_get", json!({"id": chat["id"]}));
+    let sent = serde_json::to_string(&call).unwrap();
+    assert!(
+        sent.contains("get_weather"),
+        "the tool output went to the gateway: {sent}"
+    );
+    assert!(
+        !sent.contains(gateway_studio_sandbox::demo::DEMO_API_KEY),
+        "the gateway key is redacted: {sent}"
+    );
     // A third turn the model answers with another call, left unanswered.
     let hello = h.send(&id, json!({"kind": "message", "text": "Hello"}));
     assert_eq!(hello["toolCalls"][0]["name"], "get_weather", "{hello}");
@@ -337,6 +359,31 @@ fn failures_are_explained_with_what_to_change() {
             .to_lowercase()
             .contains("prompt agent"),
         "{turn}"
+    );
+    h.ok("playground_end", json!({"conversationId": view["id"]}));
+
+    // Through discovery: the turn's trace holds the service's failing gateway call, the
+    // gateway's own 404 for the deployment.
+    let view = h.ok(
+        "playground_start",
+        start(&openai, "foundry", "gpt-5", Some(project_parent())),
+    );
+    let turn = h.send(
+        view["id"].as_str().unwrap(),
+        json!({"kind": "message", "text": "hi"}),
+    );
+    assert_eq!(turn["error"]["code"], "DeploymentNotFound", "{turn}");
+    let traces = h.ok("azure_trace_list", json!({"runId": turn["traceRunId"]}));
+    assert!(
+        traces
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "gateway"
+                && t["label"] == "Agent Service → model discovery"
+                && t["status"] == 404
+                && t["url"].as_str().unwrap().ends_with("/models/gpt-5")),
+        "{traces}"
     );
     h.ok("playground_end", json!({"conversationId": view["id"]}));
 

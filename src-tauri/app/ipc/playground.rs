@@ -305,6 +305,7 @@ pub async fn playground_send(
     });
     let (record, exchanges) = session.lock().await.turn(input, tx).await;
     let _ = forward.await;
+    let exchanges = state.sandbox.with_gateway_calls(exchanges).await;
     store_traces(&state, &exchanges).await;
     History::new(state.store()?)
         .add_turn(&conversation_id, &record)

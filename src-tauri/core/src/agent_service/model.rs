@@ -254,6 +254,26 @@ impl GatewayModel {
     }
 }
 
+/// The label of the OAuth2 token request among a run's exchanges.
+pub const TOKEN_LABEL: &str = "OAuth2 token";
+
+/// One exchange of a run (the token request, discovery, a chat call) as a trace record,
+/// redacted with the model's `redactor`.
+pub fn trace_record(
+    run_id: &str,
+    label: &str,
+    exchange: &crate::net::Exchange,
+    redactor: &crate::trace::Redactor,
+) -> crate::trace::TraceExchange {
+    use crate::trace::{TraceExchange, TraceKind};
+    let kind = if label == TOKEN_LABEL {
+        TraceKind::Token
+    } else {
+        TraceKind::Gateway
+    };
+    TraceExchange::record(run_id, label, kind, exchange, redactor)
+}
+
 /// What the credential of a gateway call is made from: the connection's secret (its API key,
 /// or its OAuth2 client secret) and, for `ProjectManagedIdentity`, the project's token for the
 /// audience (the sandbox's, or a stand-in the user gives: the app never holds the project's
@@ -318,7 +338,7 @@ impl GatewayModel {
                 };
                 let (token, exchange) = tokens.token(&credentials, limits()).await;
                 if let Some(exchange) = &exchange {
-                    observe("OAuth2 token", exchange);
+                    observe(TOKEN_LABEL, exchange);
                 }
                 let token = token.map_err(|err| {
                     failed(format!(

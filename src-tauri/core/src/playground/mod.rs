@@ -17,6 +17,7 @@ use crate::agent_service::local::{
     LocalAgent, LocalDefinition, LocalError, MAX_TOOL_ROUNDS, ToolCall, function_call_output,
     function_calls,
 };
+use crate::agent_service::model::trace_record;
 use crate::agent_service::{CredentialInputs, MODEL_FORM, RunError, sample_tool};
 use crate::checks::runs::{new_run_id, now_ms};
 use crate::connection::Connection;
@@ -26,7 +27,7 @@ use crate::foundry::{
 };
 use crate::net::{Exchange, HttpClient};
 use crate::oauth2::TokenClient;
-use crate::trace::{Redactor, TraceExchange, TraceKind};
+use crate::trace::{Redactor, TraceExchange};
 pub use history::{
     Cleanup, ConversationRecord, ConversationState, ConversationSummary, FoundryResources, History,
     HistoryError,
@@ -190,7 +191,7 @@ impl Recorder {
 
     fn gateway(&self, label: &str, exchange: &Exchange, redactor: &Redactor) {
         let run_id = lock(&self.run_id).clone();
-        self.push(gateway_record(&run_id, label, exchange, redactor));
+        self.push(trace_record(&run_id, label, exchange, redactor));
     }
 
     /// A fresh run for the next turn; the exchanges of the last one.
@@ -203,21 +204,6 @@ impl Recorder {
     fn take(&self) -> Vec<TraceExchange> {
         std::mem::take(&mut *lock(&self.records))
     }
-}
-
-/// An exchange of a local run (the gateway's, or the OAuth2 token request), redacted.
-fn gateway_record(
-    run_id: &str,
-    label: &str,
-    exchange: &Exchange,
-    redactor: &Redactor,
-) -> TraceExchange {
-    let kind = if label == "OAuth2 token" {
-        TraceKind::Token
-    } else {
-        TraceKind::Gateway
-    };
-    TraceExchange::record(run_id, label, kind, exchange, redactor)
 }
 
 /// What a local session runs against: the connection (as its draft or file has it), the
@@ -367,7 +353,7 @@ impl Session {
             let run_id = new_run_id();
             let exchanges = started
                 .iter()
-                .map(|(label, exchange)| gateway_record(&run_id, label, exchange, redactor))
+                .map(|(label, exchange)| trace_record(&run_id, label, exchange, redactor))
                 .collect();
             StartFailure {
                 error,

@@ -48,6 +48,7 @@ mod responses;
 mod runner;
 mod sse;
 mod store;
+pub mod tap;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -62,12 +63,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use gateway_studio_core::net::{HttpClient, NetworkOptions};
 use gateway_studio_core::oauth2::TokenClient;
+use gateway_studio_core::trace::TraceExchange;
 use url::Url;
 
 use crate::dialect::Dialect;
 use crate::faults::{Faults, Route};
 use crate::server::{self, RecordedRequest, Server, ServerSpec, query_param};
 use crate::world::World;
+use tap::GatewayCalls;
 
 /// The only api-version the project routes accept (GA v1, byo-gateway.md §6.1).
 pub const API_VERSION: &str = "v1";
@@ -86,6 +89,7 @@ pub struct FoundryOptions {
 pub struct RunningFoundry {
     server: Server,
     account: String,
+    gateway_calls: GatewayCalls,
 }
 
 /// What every handler shares.
@@ -95,6 +99,7 @@ pub(crate) struct Service {
     http: HttpClient,
     tokens: TokenClient,
     store: Mutex<store::Store>,
+    gateway_calls: GatewayCalls,
 }
 
 type Shared = Arc<Service>;
@@ -161,12 +166,14 @@ pub async fn start_foundry_on(
         })?;
     let http = HttpClient::new(&options.network)
         .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err.to_string()))?;
+    let gateway_calls = GatewayCalls::default();
     let service = Arc::new(Service {
         world: world.clone(),
         account: account.clone(),
         tokens: TokenClient::new(http.clone()),
         http,
         store: Mutex::new(store::Store::default()),
+        gateway_calls: gateway_calls.clone(),
     });
     let server = server::serve(
         addr,
@@ -180,7 +187,11 @@ pub async fn start_foundry_on(
     if let Some(found) = world.lock().account_by_name_mut(&account) {
         found.foundry_endpoint = Some(server.base_url().clone());
     }
-    Ok(RunningFoundry { server, account })
+    Ok(RunningFoundry {
+        server,
+        account,
+        gateway_calls,
+    })
 }
 
 fn classify(path: &str) -> Route {
@@ -347,6 +358,12 @@ impl RunningFoundry {
 
     pub fn clear_requests(&self) {
         self.server.clear_requests();
+    }
+
+    /// The Agent Service's gateway calls for the data-plane request `client_request_id`
+    /// (its `x-ms-client-request-id`), redacted; each is handed out once.
+    pub fn take_gateway_calls(&self, client_request_id: &str) -> Vec<TraceExchange> {
+        self.gateway_calls.take(client_request_id)
     }
 
     pub async fn shutdown(self) {

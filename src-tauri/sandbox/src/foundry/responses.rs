@@ -10,6 +10,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
@@ -42,6 +43,8 @@ pub(super) struct Run {
     /// The history the model sees: the conversation's items or the previous response's
     /// context, then `input`.
     context: Vec<Value>,
+    /// The request's `x-ms-client-request-id`: its gateway calls are logged under it.
+    pub(super) client_request_id: Option<String>,
 }
 
 impl Run {
@@ -242,8 +245,13 @@ impl Service {
 pub(super) async fn create(
     State(service): State<Shared>,
     Path(project): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
+    let client_request_id = headers
+        .get("x-ms-client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = json_object(&body, false, |m| invalid_payload(m, None))?;
     if body.contains_key("agent") {
         return Err(bad(AGENT_KEY_REMOVED, "agent"));
@@ -323,7 +331,7 @@ pub(super) async fn create(
         ));
     }
     let target = service
-        .resolve(&project, &model)
+        .resolve(&project, &model, client_request_id.as_deref())
         .await
         .map_err(RunError::into_response)?;
     let run = Run {
@@ -340,12 +348,16 @@ pub(super) async fn create(
         previous_response_id,
         input,
         context,
+        client_request_id,
     };
     let chat = chat_body(definition, &run.context);
     if stream {
         return Ok(sse::stream(service, run, target, chat));
     }
-    match service.chat(&target, chat).await {
+    match service
+        .chat(&target, chat, run.client_request_id.as_deref())
+        .await
+    {
         Ok(reply) => Ok(ok(service.finish(&run, reply).0)),
         Err(error) => {
             service.fail(&run, &error);

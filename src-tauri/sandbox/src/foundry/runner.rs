@@ -16,7 +16,9 @@ use gateway_studio_core::agent_service::{
     split_model,
 };
 use gateway_studio_core::connection::{ConnectionAuth, SecretSlot, import_arm_value};
+use gateway_studio_core::net::Exchange;
 use gateway_studio_core::secrets::Sensitive;
+use gateway_studio_core::trace::Redactor;
 use serde_json::{Map, Value, json};
 
 use super::Service;
@@ -65,7 +67,13 @@ impl RunErrorAnswer for RunError {
 impl Service {
     /// Resolves an agent's `model` in `project` to a gateway deployment, calling the gateway's
     /// discovery (and the OAuth2 token endpoint) when the connection needs it.
-    pub(super) async fn resolve(&self, project: &str, model: &str) -> Result<Target, RunError> {
+    /// Its calls are logged under `client_request_id` ([`super::tap`]).
+    pub(super) async fn resolve(
+        &self,
+        project: &str,
+        model: &str,
+        client_request_id: Option<&str>,
+    ) -> Result<Target, RunError> {
         let Some((connection_name, deployment)) = split_model(model) else {
             return Err(RunError::ModelNotFound(format!(
                 "Model '{model}' not found. A model served through a gateway connection must be given as '{MODEL_FORM}'."
@@ -102,25 +110,56 @@ impl Service {
                 self.world.lock().managed_identity_token.clone(),
             )),
         };
+        // The token request is made before the model holds its redactor: this one knows the
+        // secrets it is given.
+        let mut redactor = Redactor::new();
+        for secret in [&inputs.secret, &inputs.managed_identity_token]
+            .into_iter()
+            .flatten()
+        {
+            redactor.add_secret(secret);
+        }
         let target = GatewayModel::prepare(
             connection_name,
             deployment,
             imported.connection,
             inputs,
             &self.tokens,
-            &mut |_, _| {},
+            &mut |label, exchange| self.tap(client_request_id, label, exchange, &redactor),
         )
         .await?;
-        target.find_deployment(&self.http, &mut |_, _| {}).await?;
+        target
+            .find_deployment(&self.http, &mut |label, exchange| {
+                self.tap(client_request_id, label, exchange, &target.redactor)
+            })
+            .await?;
         Ok(target)
     }
 
-    /// One chat-completions call to the target's gateway with `body` (messages, tools, …).
+    /// One chat-completions call to the target's gateway with `body` (messages, tools, …),
+    /// logged under `client_request_id`.
     pub(super) async fn chat(
         &self,
         target: &Target,
         body: Map<String, Value>,
+        client_request_id: Option<&str>,
     ) -> Result<ChatReply, RunError> {
-        target.chat(&self.http, body, &mut |_, _| {}).await
+        target
+            .chat(&self.http, body, &mut |label, exchange| {
+                self.tap(client_request_id, label, exchange, &target.redactor)
+            })
+            .await
+    }
+
+    fn tap(
+        &self,
+        client_request_id: Option<&str>,
+        label: &str,
+        exchange: &Exchange,
+        redactor: &Redactor,
+    ) {
+        if let Some(id) = client_request_id {
+            self.gateway_calls.push(id, label, exchange, redactor);
+        }
     }
 }

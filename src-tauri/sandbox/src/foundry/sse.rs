@@ -166,7 +166,10 @@ pub(super) fn stream(
         events
             .send("response.in_progress", json!({ "response": started }))
             .await;
-        match service.chat(&target, chat).await {
+        match service
+            .chat(&target, chat, run.client_request_id.as_deref())
+            .await
+        {
             Ok(reply) => {
                 let (completed, output) = service.finish(&run, reply);
                 for (index, item) in output.iter().enumerate() {

@@ -332,3 +332,60 @@ async fn a_tool_call_round_trip_through_an_openai_connection_found_by_discovery(
     assert_eq!(messages[3]["tool_call_id"], call_id.as_str());
     sandbox.shutdown().await;
 }
+
+/// The service's gateway calls are kept for the in-process app under the data-plane request's
+/// `x-ms-client-request-id`, redacted, each handed out once; a request without one leaves none.
+#[tokio::test]
+async fn the_services_gateway_calls_are_kept_by_client_request_id() {
+    let sandbox = start_sandbox(SandboxOptions::default()).await.unwrap();
+    let created = create_agent(&sandbox, "tapped", "sandbox-apim/gpt-4o", json!([])).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let endpoint = sandbox.info().project_endpoint.clone();
+    let body = json!({
+        "agent_reference": { "type": "agent_reference", "name": "tapped" },
+        "input": "Hello",
+    });
+    let url = format!("{endpoint}/openai/v1/responses");
+    let answered = post_json(
+        &url,
+        &[
+            ("authorization", &bearer()),
+            ("x-ms-client-request-id", "req-tapped-1"),
+        ],
+        &body,
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+
+    let calls = sandbox.foundry.take_gateway_calls("req-tapped-1");
+    assert_eq!(calls.len(), 1, "one chat call: {calls:?}");
+    let chat = &calls[0];
+    assert_eq!(chat.label, "chat completions");
+    assert!(
+        chat.url
+            .contains("/openai/deployments/gpt-4o/chat/completions"),
+        "{}",
+        chat.url
+    );
+    assert_eq!(chat.response.as_ref().map(|r| r.status), Some(200));
+    assert!(
+        chat.request_body
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Hello")
+    );
+    let text = serde_json::to_string(chat).unwrap();
+    assert!(!text.contains(demo::DEMO_APIM_API_KEY), "redacted: {text}");
+    assert!(
+        sandbox
+            .foundry
+            .take_gateway_calls("req-tapped-1")
+            .is_empty(),
+        "handed out once"
+    );
+
+    let untagged = respond(&sandbox, body).await;
+    assert_eq!(untagged.status, 200, "{}", untagged.text());
+    assert!(sandbox.foundry.take_gateway_calls("").is_empty());
+    sandbox.shutdown().await;
+}
