@@ -187,6 +187,19 @@ impl Session {
         }
     }
 
+    /// Answers the first-run screen of a fresh data dir with *Try the sandbox*, and waits
+    /// until the emulators run and the screen is gone: where the sandbox tests start.
+    pub async fn start_sandbox(&self) {
+        assert!(
+            self.first_run().await,
+            "a fresh data dir should show the first-run screen"
+        );
+        self.click("[data-testid='welcome-sandbox']").await;
+        self.wait_for("[data-testid='sandbox-banner'][data-state='running']")
+            .await;
+        self.wait_gone("[data-testid='welcome']").await;
+    }
+
     /// Answers the first-run screen of a fresh data dir with Skip, as a returning user would
     /// have; tests about something else start from there.
     pub async fn skip_welcome(&self) {

@@ -66,11 +66,7 @@ async fn wait_for_value(app: &Session, css: &str, wanted: &str) {
 async fn pick_the_sandbox_project_deploy_a_draft_and_see_it_listed() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
-    assert!(app.first_run().await);
-    app.click("[data-testid='welcome-sandbox']").await;
-    app.wait_for("[data-testid='sandbox-banner'][data-state='running']")
-        .await;
-    app.wait_gone("[data-testid='welcome']").await;
+    app.start_sandbox().await;
 
     // The Azure page: signed in with the sandbox's own credential; nothing picked yet.
     app.click("nav[aria-label='Main'] a[href='#/azure']").await;

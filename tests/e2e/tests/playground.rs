@@ -79,11 +79,7 @@ async fn reply_contains(app: &Session, needle: &str) -> String {
 async fn local_and_foundry_conversations_with_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
-    assert!(app.first_run().await);
-    app.click("[data-testid='welcome-sandbox']").await;
-    app.wait_for("[data-testid='sandbox-banner'][data-state='running']")
-        .await;
-    app.wait_gone("[data-testid='welcome']").await;
+    app.start_sandbox().await;
 
     // The playground: sandbox-openai with its deployment gpt-4o, run locally, sample tool on.
     app.click("[data-nav='playground']").await;
@@ -184,6 +180,16 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
             .await,
         1
     );
+    // The turn's exchanges: the data-plane calls, and in the sandbox the emulated service's
+    // own call to the gateway.
+    app.click("[data-testid='turn']:last-child [data-testid='show-exchanges']")
+        .await;
+    wait_until(
+        &app,
+        "[...document.querySelectorAll(\"[data-testid='turn']:last-child [data-testid='exchange-label']\")].some((e) => e.textContent === 'Agent Service → chat completions')",
+        "the turn's exchanges should hold the service's call to the gateway",
+    )
+    .await;
     app.screenshot("51-playground-foundry").await;
 
     // New conversation: the Foundry agent is deleted and the history lists both conversations.
@@ -225,11 +231,7 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
 async fn foundry_needs_a_project_and_a_wrong_deployment_explains_itself() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
-    assert!(app.first_run().await);
-    app.click("[data-testid='welcome-sandbox']").await;
-    app.wait_for("[data-testid='sandbox-banner'][data-state='running']")
-        .await;
-    app.wait_gone("[data-testid='welcome']").await;
+    app.start_sandbox().await;
     app.click("[data-nav='playground']").await;
     app.wait_for("[data-testid='playground-intro']").await;
 

@@ -84,6 +84,7 @@ async fn traces_and_history_of_a_sandbox_check_run() {
     // The run links to its exchanges.
     app.wait_for("[data-testid='checks-summary'] [data-testid='open-in-traces']")
         .await;
+    app.screenshot("64-checks-run").await;
 
     // Traces: the run's exchanges are listed, newest first.
     app.click("[data-nav='traces']").await;

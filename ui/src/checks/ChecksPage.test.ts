@@ -373,6 +373,24 @@ describe('history', () => {
     expect(within(row('chat', 'gpt-4o')!).getByTestId('check-hint').textContent).toMatch(/Check the API key header name/);
   });
 
+  it('moves between the runs with ↑/↓, Home and End', async () => {
+    const runs = ['run-1', 'run-2', 'run-3'].map((id, i) => storedRun(id, 'd-apim', Date.UTC(2025, 0, 3 - i), [result('config', 'pass')]));
+    await openChecks({ checks: { runs } });
+    await choose('d-apim');
+    const items = () => [...document.querySelectorAll<HTMLElement>('[data-testid="history-item"]')];
+    await waitFor(() => expect(items()).toHaveLength(3));
+    const focused = () => (document.activeElement as HTMLElement).dataset.runId;
+    items()[0].focus();
+    await fireEvent.keyDown(items()[0], { key: 'ArrowDown' });
+    expect(focused()).toBe('run-2');
+    await fireEvent.keyDown(items()[1], { key: 'End' });
+    expect(focused()).toBe('run-3');
+    await fireEvent.keyDown(items()[2], { key: 'ArrowDown' });
+    expect(focused()).toBe('run-3');
+    await fireEvent.keyDown(items()[2], { key: 'Home' });
+    expect(focused()).toBe('run-1');
+  });
+
   it('adds a run to the history once it starts, and updates it when done', async () => {
     const backend = await openChecks();
     await choose('d-apim');

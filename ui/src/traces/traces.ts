@@ -60,11 +60,6 @@ export function splitUrl(url: string): { host: string; path: string } {
   }
 }
 
-/** A row's status cell: the code, or "failed" when nothing came back. */
-export function statusText(x: Pick<TraceSummary, 'status' | 'error'>): string {
-  return x.status != null ? String(x.status) : 'failed';
-}
-
 /** "14:02:31.412" — exchanges of one run are often within the same second. */
 export function formatClock(ms: number, withMs = false): string {
   const at = new Date(ms);
