@@ -11,7 +11,7 @@ import type {
   TurnRecord,
   TurnUsage,
 } from '../lib/api';
-import { formatMs, prettyJson } from '../checks/checks';
+import { formatMs, prettyJson } from '../lib/format';
 
 /** The form the Agent Service wants, as the docs write it. */
 export const MODEL_FORM = '<connection-name>/<deployment-name>';

@@ -2,32 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBackend, resetWindow } from '../test/backend';
 import { result, storedRun, traceSummary } from '../test/checks';
 import { template } from '../test/connections';
-import { formatMs, labelBelongsTo, parseTimeout, prettyJson } from './checks';
+import { labelBelongsTo, parseTimeout } from './checks';
 import { CheckRun } from './run-state.svelte';
 
 afterEach(resetWindow);
 
 describe('formatting', () => {
-  it.each([
-    [0, '0 ms'],
-    [312.4, '312 ms'],
-    [1240, '1.24 s'],
-    [12_430, '12.4 s'],
-    [125_000, '2 min 5 s'],
-    [120_000, '2 min'],
-    [-1, '—'],
-  ])('%d ms reads "%s"', (ms, text) => {
-    expect(formatMs(ms)).toBe(text);
-  });
-
-  it('pretty-prints JSON bodies only', () => {
-    expect(prettyJson('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
-    expect(prettyJson('data: {"a":1}')).toBeNull();
-    expect(prettyJson('{"cut": ')).toBeNull();
-    expect(prettyJson('')).toBeNull();
-    expect(prettyJson(`[${'1,'.repeat(150_000)}1]`)).toBeNull();
-  });
-
   it('accepts whole seconds from 1 to 600 as a timeout', () => {
     expect(parseTimeout('30')).toBe(30);
     expect(parseTimeout(' 600 ')).toBe(600);

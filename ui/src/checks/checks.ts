@@ -49,17 +49,6 @@ export const OUTCOME_LABEL: Record<RunOutcome, string> = {
   interrupted: 'Interrupted',
 };
 
-/** "0 ms", "312 ms", "1.24 s", "12.4 s", "2 min 5 s". */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
-
 /** When a run started, for the history list: "14:02:31" today, "12 Mar 14:02" before. */
 export function formatStarted(ms: number, now = Date.now()): string {
   const at = new Date(ms);
@@ -95,30 +84,6 @@ export function countStatuses(results: readonly Pick<CheckResult, 'status'>[]): 
   const counts: StatusCounts = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const r of results) counts[r.status] += 1;
   return counts;
-}
-
-/** Pretty JSON bodies up to this size; bigger ones are shown as they came (tinting costs DOM). */
-const PRETTY_LIMIT = 200_000;
-
-/** The body as indented JSON when it is JSON and small enough to tint; otherwise null. */
-export function prettyJson(text: string | null | undefined): string | null {
-  if (!text || text.length > PRETTY_LIMIT) return null;
-  const t = text.trim();
-  if (!(t.startsWith('{') || t.startsWith('['))) return null;
-  try {
-    return JSON.stringify(JSON.parse(t), null, 2);
-  } catch {
-    return null;
-  }
-}
-
-/** A CSS class for an HTTP status: 2xx ok, 3xx redirect, 4xx client, 5xx server. */
-export function httpClass(status: number | null | undefined): 'ok' | 'redirect' | 'client' | 'server' | 'none' {
-  if (status == null) return 'none';
-  if (status < 300) return 'ok';
-  if (status < 400) return 'redirect';
-  if (status < 500) return 'client';
-  return 'server';
 }
 
 /** The timeout field as a number, or null when it is not a whole number of seconds in range. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './format';
+import { formatBytes, formatMs, httpClass, prettyJson } from './format';
 
 describe('formatBytes', () => {
   it.each([
@@ -15,5 +15,31 @@ describe('formatBytes', () => {
     [-1, '—'],
   ])('%d bytes reads %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('formatMs, prettyJson and httpClass', () => {
+  it.each([
+    [0, '0 ms'],
+    [312.4, '312 ms'],
+    [1240, '1.24 s'],
+    [12_430, '12.4 s'],
+    [125_000, '2 min 5 s'],
+    [120_000, '2 min'],
+    [-1, '—'],
+  ])('%d ms reads "%s"', (ms, text) => {
+    expect(formatMs(ms)).toBe(text);
+  });
+
+  it('pretty-prints JSON bodies only', () => {
+    expect(prettyJson('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+    expect(prettyJson('data: {"a":1}')).toBeNull();
+    expect(prettyJson('{"cut": ')).toBeNull();
+    expect(prettyJson('')).toBeNull();
+    expect(prettyJson(`[${'1,'.repeat(150_000)}1]`)).toBeNull();
+  });
+
+  it('classes HTTP statuses', () => {
+    expect([204, 302, 404, 503, null].map(httpClass)).toEqual(['ok', 'redirect', 'client', 'server', 'none']);
   });
 });

@@ -27,3 +27,38 @@ export function isMac(): boolean {
 export function cssString(value: string): string {
   return value.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\a ');
 }
+
+/** "0 ms", "312 ms", "1.24 s", "12.4 s", "2 min 5 s". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+
+/** Pretty JSON bodies up to this size; bigger ones are shown as they came (tinting costs DOM). */
+const PRETTY_LIMIT = 200_000;
+
+/** The body as indented JSON when it is JSON and small enough to tint; otherwise null. */
+export function prettyJson(text: string | null | undefined): string | null {
+  if (!text || text.length > PRETTY_LIMIT) return null;
+  const t = text.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return null;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/** A CSS class for an HTTP status: 2xx ok, 3xx redirect, 4xx client, 5xx server. */
+export function httpClass(status: number | null | undefined): 'ok' | 'redirect' | 'client' | 'server' | 'none' {
+  if (status == null) return 'none';
+  if (status < 300) return 'ok';
+  if (status < 400) return 'redirect';
+  if (status < 500) return 'client';
+  return 'server';
+}
