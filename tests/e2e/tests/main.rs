@@ -74,6 +74,26 @@ async fn every_page_renders_and_is_reachable_by_mouse_and_keyboard() {
         dir.path().display()
     );
 
+    // Settings → Azure → Test sign-in, in the default cloud with the default Azure CLI
+    // sign-in: whatever this machine's `az` says (here it is usually not installed), the
+    // answer is an identity or an error with the fix, never silence.
+    app.eval(
+        "(document.querySelector(\"[data-testid='sign-in-test']\").scrollIntoView({ block: 'center' }), true)",
+    )
+    .await;
+    app.click("[data-testid='sign-in-test']").await;
+    let answer = app
+        .wait_for("[data-testid='sign-in-identity'], [data-testid='sign-in-test-error']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        answer.contains("Azure CLI") || answer.contains("az "),
+        "the answer names the Azure CLI or the command to run: {answer:?}"
+    );
+    app.screenshot("07-settings-sign-in").await;
+
     // Keyboard: Ctrl+4 opens the Agent playground (the fourth page), Ctrl+1 the Connections page.
     let body = app.client.find(Locator::Css("body")).await.unwrap();
     body.send_keys(&format!("{}4", char::from(Key::Control)))
