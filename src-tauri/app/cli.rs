@@ -46,6 +46,7 @@ pub struct Cli {
 pub enum Command {
     /// Print the version, the data and log folders, and the database's state.
     Info {
+        /// `text` to read, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -91,6 +92,7 @@ pub enum ConnectionCommand {
     Validate {
         /// ARM connection JSON.
         file: PathBuf,
+        /// `text` to read, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

@@ -41,6 +41,7 @@ pub struct RunArgs {
     /// The output to give every call of the tool, instead of a made-up one.
     #[arg(long, value_name = "TEXT", requires = "tools")]
     tool_output: Option<String>,
+    /// The agent's sampling temperature, 0 to 2.
     #[arg(long, value_name = "T")]
     temperature: Option<f64>,
     /// The Foundry project endpoint the agent runs in:
@@ -54,6 +55,7 @@ pub struct RunArgs {
         conflicts_with = "local"
     )]
     project_endpoint: Option<String>,
+    /// The Azure cloud, for the data plane's token scope.
     #[arg(long, value_enum, default_value_t = super::azure::CliCloud::Public, requires = "project_endpoint")]
     cloud: super::azure::CliCloud,
     /// Use the bearer token in environment variable VAR (scope https://ai.azure.com/.default)
@@ -76,6 +78,7 @@ pub struct RunArgs {
     /// for the audience (the app never holds the project's identity).
     #[arg(long, value_name = "VAR", requires = "local")]
     bearer_token_env: Option<String>,
+    /// `text` to read, `json` for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }

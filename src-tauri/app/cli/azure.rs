@@ -58,6 +58,7 @@ pub struct AzureArgs {
     /// Subscription id.
     #[arg(long, value_name = "ID")]
     subscription: String,
+    /// The resource group of the account.
     #[arg(long, value_name = "NAME")]
     resource_group: String,
     /// The Foundry (AIServices) account.
@@ -66,6 +67,7 @@ pub struct AzureArgs {
     /// The project; without it, the account's own connections (shared by its projects).
     #[arg(long, value_name = "NAME")]
     project: Option<String>,
+    /// The Azure cloud: its ARM endpoint and token scopes.
     #[arg(long, value_enum, default_value_t = CliCloud::Public)]
     cloud: CliCloud,
     /// Another ARM endpoint (Azure Stack, a sovereign cloud, a running `gateway-studio
@@ -77,6 +79,7 @@ pub struct AzureArgs {
     /// sign-in of Settings → Azure (default: the Azure CLI's `az login`).
     #[arg(long, value_name = "VAR")]
     access_token_env: Option<String>,
+    /// `text` to read, `json` for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }

@@ -51,6 +51,7 @@ pub struct CheckArgs {
     /// Settings → Network.
     #[arg(long = "ca-bundle", value_name = "PEM")]
     ca_bundles: Vec<String>,
+    /// `text` to read, `json` for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }

@@ -29,6 +29,7 @@ pub struct ListArgs {
     /// At most this many (without --run).
     #[arg(long, value_name = "N", default_value_t = 50)]
     limit: u32,
+    /// `text` to read, `json` for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -41,8 +42,11 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The run to export (as `trace list` and the commands' output name it).
     #[arg(long, value_name = "ID")]
     run: String,
+    /// `har` (HAR 1.2, for browser dev tools and HAR viewers) or `curl` (one command per
+    /// exchange, secrets as `${VAR}` placeholders).
     #[arg(long, value_enum)]
     format: ExportFormat,
 }
