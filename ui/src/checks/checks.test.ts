@@ -82,4 +82,17 @@ describe('CheckRun', () => {
     expect(run.exchangesOf(run.rows[1])).toEqual([{ id: 'x9', summary: null }]);
     expect(run.elapsed(99_999)).toBe(2100);
   });
+
+  it("fills a stored run's exchange lines from its trace, and keeps the ids when it is gone", async () => {
+    fakeBackend();
+    const record = storedRun('run-x', 'd-1', 1000, [result('chat', 'fail', { deployment: 'a', exchanges: ['x1'] })]);
+    const run = CheckRun.fromRecord(record);
+    await run.loadSummaries();
+    expect(run.exchangesOf(run.rows[0])[0].summary).toMatchObject({ method: 'GET', status: 404 });
+
+    fakeBackend({ reject: { azure_trace_list: 'the database is locked' } });
+    const purged = CheckRun.fromRecord(record);
+    await purged.loadSummaries();
+    expect(purged.exchangesOf(purged.rows[0])).toEqual([{ id: 'x1', summary: null }]);
+  });
 });

@@ -3,6 +3,7 @@
 // are loaded by the exchange view when opened and dropped when closed.
 
 import {
+  azureTraceList,
   cancelChecks,
   startChecks,
   toUiError,
@@ -74,6 +75,19 @@ export class CheckRun {
     run.outcome = record.summary.outcome;
     for (const result of record.results) run.#finished(result);
     return run;
+  }
+
+  /**
+   * A stored run knows its exchanges by id only: their list lines (method, URL, status, time)
+   * come from the run's trace. If the trace was purged, the rows say so by their id.
+   */
+  async loadSummaries(): Promise<void> {
+    if (!this.stored || !this.runId) return;
+    try {
+      for (const x of await azureTraceList(this.runId)) this.exchanges[x.id] = x;
+    } catch {
+      // The lines stay "opens from the stored trace"; opening one reports what went wrong.
+    }
   }
 
   /** Starts the run; resolves once the backend has answered (with an id or an error). */
