@@ -147,7 +147,7 @@ impl Server {
     fn url(&self, scheme: &str, host: &str, path: &str) -> Url {
         Url::parse(&format!("{scheme}://{host}:{}{path}", self.addr.port())).expect("server URL")
     }
-    fn http(&self, path: &str) -> Url {
+    pub(crate) fn http(&self, path: &str) -> Url {
         self.url("http", "127.0.0.1", path)
     }
     pub(crate) fn https(&self, path: &str) -> Url {

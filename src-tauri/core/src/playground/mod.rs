@@ -391,7 +391,7 @@ impl Session {
         let mut input = TurnInput::Message {
             text: prompt.to_string(),
         };
-        for _ in 0..=MAX_TOOL_ROUNDS {
+        for round in 0..=MAX_TOOL_ROUNDS {
             // Nobody watches the text arrive: the reply is read from the record.
             let (deltas, _unwatched) = tokio::sync::mpsc::unbounded_channel();
             let (record, exchanges) = self.turn(input, deltas).await;
@@ -401,6 +401,9 @@ impl Session {
             run.turns.push(record);
             if run.failure.is_some() || calls.is_empty() {
                 return run;
+            }
+            if round == MAX_TOOL_ROUNDS {
+                break;
             }
             let mut outputs = Vec::new();
             for call in calls {
@@ -817,3 +820,6 @@ pub fn replay_items(turns: &[TurnRecord]) -> Vec<Value> {
     });
     items
 }
+
+#[cfg(test)]
+mod tests;
