@@ -171,7 +171,7 @@ impl AzureService {
                             }
                             _ => None,
                         };
-                        let tokens = real_credential(method, cloud, &custom, secret, &http)?;
+                        let tokens = real_credential(method, cloud, &custom, secret, &http, store)?;
                         (tokens, arm_scope(cloud, &custom))
                     }
                     // The Sandbox key is only built with its token; stay an error, not a panic.
@@ -249,21 +249,35 @@ pub fn arm_scope(cloud: CloudId, custom: &CustomCloud) -> String {
 }
 
 /// The `azure_identity` credential of a real or custom cloud for `method`, signing in at the
-/// cloud's Entra ID authority host. `az`/`azd` are looked up on the app's own PATH.
+/// cloud's Entra ID authority host. `az`/`azd` are looked up on the app's own PATH. A service
+/// principal's token requests are kept in `store`'s traces, each as a run of its own (the
+/// credential, and its token cache, outlive any one ARM operation).
 fn real_credential(
     method: &SignInMethod,
     cloud: CloudId,
     custom: &CustomCloud,
     client_secret: Option<Sensitive<String>>,
     http: &HttpClient,
+    store: &Store,
 ) -> Result<Arc<dyn TokenSource>, AppError> {
     let authority = authority_host(cloud, custom);
+    let store = store.clone();
+    let trace: sign_in::SignInObserver = Arc::new(move |mut record: TraceExchange| {
+        record.run_id = gateway_studio_core::checks::runs::new_run_id();
+        let store = store.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = Traces::new(&store).insert(&record).await {
+                tracing::warn!(error = %e, "a sign-in token request is not in the traces");
+            }
+        });
+    });
     Ok(sign_in::credential(
         method,
         &authority,
         client_secret,
         http,
         Shell::default(),
+        Some(trace),
     )?)
 }
 

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use gateway_studio_core::agent_service::{CredentialInputs, MODEL_FORM, sample_tool, split_model};
@@ -160,9 +161,11 @@ async fn run_agent(
         usage(format!("--{flag}: {message}"))
     })?;
     let started = std::time::Instant::now();
+    // A service principal's token requests, kept with the command's other exchanges.
+    let sign_in: Arc<Mutex<Vec<TraceExchange>>> = Arc::default();
     let (mut session, store) = match imported {
         Some(imported) => start_local(args, paths, imported, connection_name, settings).await?,
-        None => start_foundry(args, paths, connection_name, settings).await?,
+        None => start_foundry(args, paths, connection_name, settings, &sign_in).await?,
     };
     let fixed = args.tool_output.clone();
     let answer = move |name: &str, arguments: &str| {
@@ -184,6 +187,9 @@ async fn run_agent(
     let resources = session.foundry_resources();
     let (cleaned, exchanges) = session.end().await;
     run.traces.extend(exchanges);
+    run.traces.extend(std::mem::take(
+        &mut *sign_in.lock().unwrap_or_else(|p| p.into_inner()),
+    ));
     let run_id = new_run_id();
     let kept = keep_traces(store.as_ref(), &run_id, &mut run.traces).await;
     if let Some(history) = history.as_ref().filter(|_| remembered) {
@@ -465,6 +471,7 @@ async fn start_foundry(
     paths: &Paths,
     connection_name: &str,
     settings: PlaygroundSettings,
+    sign_in: &Arc<Mutex<Vec<TraceExchange>>>,
 ) -> Result<(Session, Option<Store>), Failed> {
     let endpoint = args.project_endpoint.as_deref().unwrap_or_default();
     let endpoint = url::Url::parse(endpoint.trim())
@@ -487,6 +494,7 @@ async fn start_foundry(
         args.access_token_env.as_deref(),
         store.as_ref(),
         &http,
+        Some(super::azure::into_run(sign_in, "")),
     )
     .await
     .map_err(usage)?;

@@ -16,6 +16,7 @@ use gateway_studio_core::azure::arm::{
     AccountRef, ArmConnection, ConnectionFilter, ConnectionParent, Deletion, ModelSource,
 };
 use gateway_studio_core::azure::preferences::AzurePreferences;
+use gateway_studio_core::azure::sign_in::SignInObserver;
 use gateway_studio_core::azure::{
     ArmClient, ArmError, CloudId, CredentialError, StaticToken, TokenSource,
 };
@@ -182,18 +183,18 @@ impl Session {
             _ => crate::azure::arm_scope(cloud, &Default::default()),
         };
 
+        let run_id = new_run_id();
+        let records: Arc<Mutex<Vec<TraceExchange>>> = Arc::default();
         let tokens = token_source(
             cloud,
             &scope,
             args.access_token_env.as_deref(),
             store.as_ref(),
             &http,
+            Some(into_run(&records, &run_id)),
         )
         .await
         .map_err(usage)?;
-
-        let run_id = new_run_id();
-        let records: Arc<Mutex<Vec<TraceExchange>>> = Arc::default();
         let observer = {
             let records = records.clone();
             let run_id = run_id.clone();
@@ -277,6 +278,18 @@ impl Session {
     }
 }
 
+/// Sign-in token requests kept with the command's other exchanges, in its run.
+pub(super) fn into_run(records: &Arc<Mutex<Vec<TraceExchange>>>, run_id: &str) -> SignInObserver {
+    let (records, run_id) = (records.clone(), run_id.to_string());
+    Arc::new(move |mut record: TraceExchange| {
+        record.run_id = run_id.clone();
+        records
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(record);
+    })
+}
+
 /// Where the command's bearer tokens come from: `--access-token-env VAR` (a token for `scope`),
 /// else the sign-in of Settings → Azure (default: the Azure CLI). The sandbox has no sign-in:
 /// its token is given.
@@ -286,6 +299,7 @@ pub(super) async fn token_source(
     access_token_env: Option<&str>,
     store: Option<&Store>,
     http: &HttpClient,
+    sign_in_trace: Option<SignInObserver>,
 ) -> Result<Arc<dyn TokenSource>, String> {
     if let Some(var) = access_token_env {
         let token = StaticToken::from_env(var, scope).map_err(|e| match cloud {
@@ -330,6 +344,7 @@ pub(super) async fn token_source(
         secret,
         http,
         Default::default(),
+        sign_in_trace,
     )
     .map_err(|e| e.to_string())
 }

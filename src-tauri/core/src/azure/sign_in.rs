@@ -38,6 +38,7 @@ use super::identity::{Identity, SignInMethod};
 use crate::gateway::{Header, HeaderValue};
 use crate::net::{HttpClient, HttpRequest, Limits};
 use crate::secrets::Sensitive;
+use crate::trace::{Redactor, TraceExchange, TraceKind};
 
 /// Tokens are renewed this long before they expire, so a long command never sends a stale one.
 const RENEW_BEFORE: Duration = Duration::from_secs(5 * 60);
@@ -100,7 +101,16 @@ impl Executor for Shell {
 #[derive(Clone)]
 pub struct NetTransport {
     http: HttpClient,
+    /// Who keeps the trace of each exchange, and what to mask in it.
+    trace: Option<(SignInObserver, Redactor)>,
 }
+
+/// Takes each exchange with the sign-in authority (a service principal's token requests),
+/// redacted, for the trace; the run id is the taker's to give.
+pub type SignInObserver = Arc<dyn Fn(TraceExchange) + Send + Sync>;
+
+/// The label of a sign-in token request in the trace.
+pub const SIGN_IN_TOKEN_LABEL: &str = "Azure sign-in token";
 
 impl std::fmt::Debug for NetTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -110,7 +120,14 @@ impl std::fmt::Debug for NetTransport {
 
 impl NetTransport {
     pub fn new(http: HttpClient) -> Self {
-        Self { http }
+        Self { http, trace: None }
+    }
+
+    /// Hands every exchange to `observer`, redacted by `redactor` (which knows the secret;
+    /// tokens in the answer are masked by their JSON keys).
+    pub fn traced(mut self, observer: SignInObserver, redactor: Redactor) -> Self {
+        self.trace = Some((observer, redactor));
+        self
     }
 }
 
@@ -148,6 +165,15 @@ impl AzureHttpClient for NetTransport {
                 Limits::default(),
             )
             .await;
+        if let Some((observe, redactor)) = &self.trace {
+            observe(TraceExchange::record(
+                "",
+                SIGN_IN_TOKEN_LABEL,
+                TraceKind::Token,
+                &exchange,
+                redactor,
+            ));
+        }
         match exchange.outcome {
             Ok(response) => {
                 let mut headers = Headers::new();
@@ -169,13 +195,15 @@ impl AzureHttpClient for NetTransport {
 }
 
 /// The credential for `method`, signing in at `authority_host` (the cloud's Entra ID host).
-/// `client_secret` is the service principal's secret from the keyring.
+/// `client_secret` is the service principal's secret from the keyring. A service principal's
+/// token requests go to `trace` when given (the Azure CLI's happen inside `az`).
 pub fn credential(
     method: &SignInMethod,
     authority_host: &str,
     client_secret: Option<Sensitive<String>>,
     http: &HttpClient,
     shell: Shell,
+    trace: Option<SignInObserver>,
 ) -> Result<Arc<dyn TokenSource>, CredentialError> {
     let shell = Arc::new(shell);
     let (inner, kind): (Arc<dyn TokenCredential>, Kind) = match method {
@@ -216,9 +244,15 @@ pub fn credential(
             };
             let mut cloud = CustomConfiguration::default();
             cloud.authority_host = authority_host.to_string();
+            let mut transport = NetTransport::new(http.clone());
+            if let Some(observer) = trace {
+                let mut redactor = Redactor::new();
+                redactor.add_secret(&secret);
+                transport = transport.traced(observer, redactor);
+            }
             let options = ClientSecretCredentialOptions {
                 client_options: ClientOptions {
-                    transport: Some(Transport::new(Arc::new(NetTransport::new(http.clone())))),
+                    transport: Some(Transport::new(Arc::new(transport))),
                     cloud: Some(Arc::new(CloudConfiguration::Custom(cloud))),
                     // azure_core's default (8 retries over up to a minute) leaves the user
                     // waiting on an unreachable authority; two quick retries say it sooner.

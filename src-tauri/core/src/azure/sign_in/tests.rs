@@ -82,6 +82,7 @@ fn cli(tenant: Option<&str>, shell: Shell) -> Arc<dyn TokenSource> {
         None,
         &http(),
         shell,
+        None,
     )
     .expect("credential")
 }
@@ -214,6 +215,7 @@ async fn developer_tools_use_the_cli_first() {
         None,
         &http(),
         az.shell(),
+        None,
     )
     .unwrap();
     assert_eq!(source.token(SCOPE).await.unwrap().expose(), "cli-token-1");
@@ -230,6 +232,7 @@ fn service_principal(authority: &str, secret: &str) -> Arc<dyn TokenSource> {
         Some(Sensitive::new(secret.to_string())),
         &http(),
         Shell::default(),
+        None,
     )
     .expect("credential")
 }
@@ -285,6 +288,48 @@ async fn a_service_principal_gets_tokens_through_the_apps_http_client_and_caches
     );
 }
 
+/// A service principal's token requests reach the trace, with neither the secret nor the
+/// token in them; the refused one too.
+#[tokio::test]
+async fn a_service_principal_s_token_requests_are_traced_redacted() {
+    let server = token_endpoint().await;
+    let seen: Arc<std::sync::Mutex<Vec<crate::trace::TraceExchange>>> = Arc::default();
+    let traced = |secret: &str| {
+        let seen = seen.clone();
+        credential(
+            &SignInMethod::ServicePrincipal {
+                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+                client_id: "5b0c6f3e-8a1d-4c2b-9e7f-1a2b3c4d5e6f".into(),
+            },
+            &authority(&server),
+            Some(Sensitive::new(secret.to_string())),
+            &http(),
+            Shell::default(),
+            Some(Arc::new(move |record| seen.lock().unwrap().push(record))),
+        )
+        .expect("credential")
+    };
+    assert_eq!(
+        traced("right-secret").token(SCOPE).await.unwrap().expose(),
+        "sp-token"
+    );
+    assert!(traced("wrong-secret-value").token(SCOPE).await.is_err());
+    let records = seen.lock().unwrap().clone();
+    assert!(records.len() >= 2, "{records:?}");
+    assert!(
+        records
+            .iter()
+            .all(|r| r.kind == crate::trace::TraceKind::Token
+                && r.label == super::SIGN_IN_TOKEN_LABEL
+                && r.url.ends_with("/oauth2/v2.0/token"))
+    );
+    assert_eq!(records[0].response.as_ref().map(|r| r.status), Some(200));
+    let text = serde_json::to_string(&records).unwrap();
+    for secret in ["right-secret", "wrong-secret-value", "sp-token"] {
+        assert!(!text.contains(secret), "{secret} is in the trace: {text}");
+    }
+}
+
 #[tokio::test]
 async fn a_rejected_secret_is_named_without_the_secret() {
     let server = token_endpoint().await;
@@ -324,6 +369,7 @@ async fn a_service_principal_without_a_secret_is_refused_before_any_call() {
         None,
         &http(),
         Shell::default(),
+        None,
     )
     .err()
     .expect("refused");
