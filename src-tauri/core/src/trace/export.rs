@@ -302,10 +302,14 @@ pub fn curl(exchange: &TraceExchange) -> String {
         ));
     }
     if let Some(body) = &exchange.request_body {
-        parts.push(format!(
-            "--data-raw {}",
-            shell_word(body, &field_var, &mut used)
-        ));
+        // A service principal's secret goes by the name azure-identity's own
+        // EnvironmentCredential reads, not by a gateway's.
+        let sign_in = exchange.label == crate::azure::sign_in::SIGN_IN_TOKEN_LABEL;
+        let var = move |before: &str| match field_var(before) {
+            "GATEWAY_CLIENT_SECRET" if sign_in => "AZURE_CLIENT_SECRET",
+            other => other,
+        };
+        parts.push(format!("--data-raw {}", shell_word(body, &var, &mut used)));
     }
     let mut out = String::new();
     if !used.is_empty() {
@@ -434,5 +438,13 @@ mod tests {
         assert!(text.contains("code=${GATEWAY_API_KEY}"), "{text}");
         let text = curl(&exchange(TraceKind::Foundry));
         assert!(text.contains("${FOUNDRY_TOKEN}"), "{text}");
+
+        let mut sign_in = exchange(TraceKind::Token);
+        sign_in.label = crate::azure::sign_in::SIGN_IN_TOKEN_LABEL.into();
+        let text = curl(&sign_in);
+        assert!(
+            text.contains(r#"\"client_secret\":\"${AZURE_CLIENT_SECRET}\""#),
+            "{text}"
+        );
     }
 }
