@@ -488,4 +488,24 @@ fn azure_sign_in_keeps_the_client_secret_in_the_keyring_only() {
     let e = h.err("azure_subscriptions", json!({}));
     assert_eq!(e["kind"], "credential", "{e}");
     assert!(!e.to_string().contains(secret), "{e}");
+    // The attempts are in the traces (stored as they happen, a moment later), without it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let tried = loop {
+        let page = h.ok(
+            "trace_query",
+            json!({"filter": {"kinds": ["token"]}, "before": null, "limit": 50}),
+        );
+        let items = page["items"].as_array().unwrap().clone();
+        if !items.is_empty() || std::time::Instant::now() > deadline {
+            break items;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(
+        !tried.is_empty()
+            && tried.iter().all(|t| t["label"] == "Azure sign-in token"
+                && t["url"].as_str().unwrap().contains("/oauth2/v2.0/token")),
+        "{tried:?}"
+    );
+    assert!(!database_bytes(dir.path()).contains(secret));
 }
