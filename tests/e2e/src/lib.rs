@@ -187,6 +187,39 @@ impl Session {
         }
     }
 
+    /// Waits until the JavaScript expression `expression` is true; `what` says what was awaited.
+    pub async fn wait_until(&self, expression: &str, what: &str) {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while self.eval(expression).await != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "{what} (within {UI_TIMEOUT:?})");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Opens the Azure page's picker of `level` (`subscription`, `resource-group`, `account`,
+    /// `project`) and chooses the option whose value is `value`.
+    pub async fn pick_azure(&self, level: &str, value: &str) {
+        let picker = format!("[data-testid='azure-picker-{level}']");
+        self.wait_for(&format!("{picker}[data-state='ready']"))
+            .await;
+        self.click(&format!("{picker} button[aria-haspopup='listbox']"))
+            .await;
+        self.click(&format!("{picker} [role='option'][data-value='{value}']"))
+            .await;
+        self.wait_for(&format!("{picker}[data-value='{value}']"))
+            .await;
+    }
+
+    /// On the Azure page, picks the sandbox's subscription, group, account and project.
+    pub async fn pick_sandbox_project(&self) {
+        self.pick_azure("subscription", "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b")
+            .await;
+        self.pick_azure("resource-group", "rg-gateway-sandbox")
+            .await;
+        self.pick_azure("account", "sandbox-foundry").await;
+        self.pick_azure("project", "sandbox-project").await;
+    }
+
     /// Answers the first-run screen of a fresh data dir with *Try the sandbox*, and waits
     /// until the emulators run and the screen is gone: where the sandbox tests start.
     pub async fn start_sandbox(&self) {

@@ -35,18 +35,6 @@ async fn wait_for_rows(
     }
 }
 
-/// Opens a picker and chooses the option whose value is `value`.
-async fn pick(app: &Session, level: &str, value: &str) {
-    let picker = format!("[data-testid='azure-picker-{level}']");
-    app.wait_for(&format!("{picker}[data-state='ready']")).await;
-    app.click(&format!("{picker} button[aria-haspopup='listbox']"))
-        .await;
-    app.click(&format!("{picker} [role='option'][data-value='{value}']"))
-        .await;
-    app.wait_for(&format!("{picker}[data-value='{value}']"))
-        .await;
-}
-
 async fn wait_for_value(app: &Session, css: &str, wanted: &str) {
     let deadline = std::time::Instant::now() + gateway_studio_e2e::UI_TIMEOUT;
     while app
@@ -74,10 +62,7 @@ async fn pick_the_sandbox_project_deploy_a_draft_and_see_it_listed() {
     app.wait_for_text("[data-testid='azure-identity']", "Sandbox")
         .await;
     app.wait_for("[data-testid='azure-pick-prompt']").await;
-    pick(&app, "subscription", "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b").await;
-    pick(&app, "resource-group", "rg-gateway-sandbox").await;
-    pick(&app, "account", "sandbox-foundry").await;
-    pick(&app, "project", "sandbox-project").await;
+    app.pick_sandbox_project().await;
     let before = wait_for_rows(&app, |_| true, "the project's connections").await;
     assert!(
         !before.contains(&"e2e-gateway".to_string()),

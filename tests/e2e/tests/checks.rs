@@ -6,10 +6,6 @@ use gateway_studio_e2e::Session;
 use gateway_studio_sandbox::demo::DEMO_API_KEY;
 use gateway_studio_sandbox::{GatewayConfig, start_gateway};
 
-async fn click(app: &Session, css: &str) {
-    app.wait_for(css).await.click().await.unwrap();
-}
-
 fn connection_json(target: &str, key: &str) -> String {
     serde_json::json!({
         "name": "sandbox-gw",
@@ -37,16 +33,16 @@ async fn test_a_connection_against_a_sandbox_gateway() {
     let app = Session::launch(dir.path()).await;
     app.skip_welcome().await;
 
-    click(&app, "[data-nav='connections']").await;
-    click(&app, "[data-testid='import-connection']").await;
+    app.click("[data-nav='connections']").await;
+    app.click("[data-testid='import-connection']").await;
     let text = app.wait_for("[role='dialog'] textarea").await;
     text.send_keys(&connection_json(gw.target().as_str(), DEMO_API_KEY))
         .await
         .unwrap();
-    click(&app, "[data-testid='import-submit']").await;
+    app.click("[data-testid='import-submit']").await;
     app.wait_for("[data-testid='connection-editor']").await;
 
-    click(&app, "[data-testid='editor-test']").await;
+    app.click("[data-testid='editor-test']").await;
     let summary = app
         .wait_for_text("[data-testid='checks-summary']", "passed")
         .await;
@@ -76,8 +72,9 @@ async fn test_a_connection_against_a_sandbox_gateway() {
     app.screenshot("20-checks-passed").await;
 
     // Open the chat check and its exchange: the request as sent, with the key redacted.
-    click(&app, "[data-testid='check-row'][data-check-id='chat']").await;
-    click(&app, "[data-testid='exchange-item']").await;
+    app.click("[data-testid='check-row'][data-check-id='chat']")
+        .await;
+    app.click("[data-testid='exchange-item']").await;
     let detail = app
         .wait_for_text("[data-testid='exchange-detail']", "Bearer <redacted>")
         .await;
@@ -102,10 +99,10 @@ async fn test_a_connection_against_a_sandbox_gateway() {
         r#"{"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}}"#,
         "application/json",
     );
-    click(&app, "[data-testid='checks-run']").await;
+    app.click("[data-testid='checks-run']").await;
     let row = "[data-testid='check-row'][data-check-id='chat'][data-status='fail']";
     app.wait_for(row).await;
-    click(&app, row).await;
+    app.click(row).await;
     app.wait_for_text(row, "Authorization: Bearer {api_key}")
         .await;
     app.screenshot("22-checks-failure").await;

@@ -1,12 +1,9 @@
 //! The connection editor in the real window: fill the form, watch a finding appear and go,
 //! save (the key goes to the real keyring, never to disk), export ARM JSON.
 
-use std::time::{Duration, Instant};
-
 use gateway_studio_core::paths::APP_IDENTIFIER;
 use gateway_studio_core::secrets::{KeyringStore, SecretId, SecretStore};
-use gateway_studio_e2e::fantoccini::Locator;
-use gateway_studio_e2e::{Session, UI_TIMEOUT, workspace_root};
+use gateway_studio_e2e::{Session, workspace_root};
 
 const CANARY_KEY: &str = "sk-e2e-canary-7f3a9c";
 
@@ -16,33 +13,15 @@ async fn type_into(app: &Session, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-async fn wait_gone(app: &Session, css: &str) {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    while !app
-        .client
-        .find_all(Locator::Css(css))
-        .await
-        .unwrap()
-        .is_empty()
-    {
-        assert!(Instant::now() < deadline, "`{css}` should have disappeared");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn click(app: &Session, css: &str) {
-    app.wait_for(css).await.click().await.unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn fill_validate_save_and_export_a_model_gateway_connection() {
     let dir = tempfile::tempdir().unwrap();
     let app = Session::launch(dir.path()).await;
     app.skip_welcome().await;
 
-    click(&app, "[data-nav='connections']").await;
-    click(&app, "[data-testid='new-connection']").await;
-    click(&app, "[data-new-category='ModelGateway']").await;
+    app.click("[data-nav='connections']").await;
+    app.click("[data-testid='new-connection']").await;
+    app.click("[data-new-category='ModelGateway']").await;
     app.wait_for("[data-testid='connection-editor']").await;
 
     // A name with a dot breaks the ARM name pattern: the finding appears beside the field...
@@ -57,7 +36,7 @@ async fn fill_validate_save_and_export_a_model_gateway_connection() {
     app.screenshot("10-connection-name-finding").await;
     // ...and goes when the name is fixed.
     type_into(&app, "input[name='name']", "llm-gw").await;
-    wait_gone(&app, "[data-finding-path='name']").await;
+    app.wait_gone("[data-finding-path='name']").await;
 
     type_into(
         &app,
@@ -65,15 +44,15 @@ async fn fill_validate_save_and_export_a_model_gateway_connection() {
         "https://llm-gw.contoso.com/v1",
     )
     .await;
-    click(&app, "[data-auth='apiKey']").await;
+    app.click("[data-auth='apiKey']").await;
     type_into(&app, "input[name='apiKey']", CANARY_KEY).await;
     app.wait_for("select[name='authHeaderPreset']")
         .await
         .select_by_value("bearer")
         .await
         .unwrap();
-    click(&app, "[data-models-mode='static']").await;
-    click(&app, "[data-testid='add-model']").await;
+    app.click("[data-models-mode='static']").await;
+    app.click("[data-testid='add-model']").await;
     type_into(
         &app,
         "[data-model-row] input[name='deploymentName']",
@@ -105,13 +84,14 @@ async fn fill_validate_save_and_export_a_model_gateway_connection() {
     assert!(!preview.contains(CANARY_KEY), "the preview shows the key");
     app.screenshot("11-connection-editor").await;
 
-    click(&app, "[data-testid='save']").await;
+    app.click("[data-testid='save']").await;
     app.wait_for_text("[data-testid='status']", "Saved").await;
     app.wait_for("[data-testid='connection-list'] [data-connection-id]")
         .await;
 
-    click(&app, "[data-testid='export']").await;
-    click(&app, "[data-testid='export-dialog'] [data-format='arm']").await;
+    app.click("[data-testid='export']").await;
+    app.click("[data-testid='export-dialog'] [data-format='arm']")
+        .await;
     let exported = app
         .wait_for_text("[data-testid='export-output']", "\"properties\"")
         .await;

@@ -8,18 +8,6 @@ use gateway_studio_e2e::fantoccini::key::Key;
 
 const LAST_REPLY: &str = "[data-testid='turn']:last-child [data-testid='agent-reply']";
 
-/// Opens a picker of the Azure page and chooses the option whose value is `value`.
-async fn pick(app: &Session, level: &str, value: &str) {
-    let picker = format!("[data-testid='azure-picker-{level}']");
-    app.wait_for(&format!("{picker}[data-state='ready']")).await;
-    app.click(&format!("{picker} button[aria-haspopup='listbox']"))
-        .await;
-    app.click(&format!("{picker} [role='option'][data-value='{value}']"))
-        .await;
-    app.wait_for(&format!("{picker}[data-value='{value}']"))
-        .await;
-}
-
 /// Chooses the draft named `name` in the playground's connection picker.
 async fn choose_connection(app: &Session, name: &str) {
     app.wait_for("[data-testid='playground-connection'] option[value]")
@@ -42,19 +30,9 @@ async fn choose_connection(app: &Session, name: &str) {
         .await;
 }
 
-/// Waits until the JavaScript expression is true.
-async fn wait_until(app: &Session, expression: &str, what: &str) {
-    let deadline = std::time::Instant::now() + gateway_studio_e2e::UI_TIMEOUT;
-    while app.eval(expression).await != serde_json::Value::Bool(true) {
-        assert!(std::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 /// Types a message in the composer and presses Enter.
 async fn say(app: &Session, text: &str) {
-    wait_until(
-        app,
+    app.wait_until(
         "!document.querySelector(\"[data-testid='composer']\")?.disabled",
         "the composer should be enabled",
     )
@@ -124,8 +102,7 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
     assert!(!arguments.is_empty());
     drop(card);
     app.click("[data-testid='tool-autofill']").await;
-    wait_until(
-        &app,
+    app.wait_until(
         "(document.querySelector(\"[data-testid='tool-output']\")?.value ?? '').includes('sunny')",
         "auto-fill should put the suggested output in the box",
     )
@@ -147,10 +124,7 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
         .eval("document.querySelector(\"[data-testid='azure-picker-project']\")?.dataset.value ?? null")
         .await;
     if picked != "sandbox-project" {
-        pick(&app, "subscription", "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b").await;
-        pick(&app, "resource-group", "rg-gateway-sandbox").await;
-        pick(&app, "account", "sandbox-foundry").await;
-        pick(&app, "project", "sandbox-project").await;
+        app.pick_sandbox_project().await;
     }
     app.click("[data-nav='playground']").await;
     // The local conversation is still there.
@@ -184,9 +158,7 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
     // own call to the gateway.
     app.click("[data-testid='turn']:last-child [data-testid='show-exchanges']")
         .await;
-    wait_until(
-        &app,
-        "[...document.querySelectorAll(\"[data-testid='turn']:last-child [data-testid='exchange-label']\")].some((e) => e.textContent === 'Agent Service → chat completions')",
+    app.wait_until("[...document.querySelectorAll(\"[data-testid='turn']:last-child [data-testid='exchange-label']\")].some((e) => e.textContent === 'Agent Service → chat completions')",
         "the turn's exchanges should hold the service's call to the gateway",
     )
     .await;
@@ -198,8 +170,7 @@ async fn local_and_foundry_conversations_with_the_sandbox() {
         .await;
     app.wait_for("[data-testid='playground-intro']").await;
     app.click("[data-testid='tab-history']").await;
-    wait_until(
-        &app,
+    app.wait_until(
         "document.querySelectorAll(\"[data-testid='conversation-item']\").length === 2",
         "the history should list the two conversations",
     )
