@@ -176,32 +176,10 @@ impl SandboxService {
     /// same run: in the sandbox a Foundry turn shows what the gateway received, as a local
     /// turn does. Exchanges with another Foundry (Azure's) pass through unchanged.
     pub async fn with_gateway_calls(&self, exchanges: Vec<TraceExchange>) -> Vec<TraceExchange> {
-        let running = self.running.lock().await;
-        let Some(r) = running.as_ref() else {
-            return exchanges;
-        };
-        let foundry = &r.sandbox.foundry;
-        let base = foundry.base_url().to_string();
-        let mut out = Vec::with_capacity(exchanges.len());
-        for exchange in exchanges {
-            let request_id = exchange
-                .request_headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("x-ms-client-request-id"))
-                .map(|h| h.value.clone())
-                .filter(|_| exchange.url.starts_with(&base));
-            let run_id = exchange.run_id.clone();
-            out.push(exchange);
-            for mut call in request_id
-                .map(|id| foundry.take_gateway_calls(&id))
-                .unwrap_or_default()
-            {
-                call.run_id = run_id.clone();
-                call.label = format!("Agent Service → {}", call.label);
-                out.push(call);
-            }
+        match self.running.lock().await.as_ref() {
+            Some(r) => r.sandbox.foundry.with_gateway_calls(exchanges),
+            None => exchanges,
         }
-        out
     }
 
     /// Stops the emulators (the seeded drafts stay).

@@ -21,7 +21,7 @@ use gateway_studio_core::azure::{
     ArmClient, ArmError, CloudId, CredentialError, StaticToken, TokenSource,
 };
 use gateway_studio_core::checks::runs::new_run_id;
-use gateway_studio_core::connection::{ConnectionAuth, ImportedConnection, SecretSlot, validate};
+use gateway_studio_core::connection::{ImportedConnection, SecretSlot, validate};
 use gateway_studio_core::drafts::{DraftLink, Drafts};
 use gateway_studio_core::net::HttpClient;
 use gateway_studio_core::paths::{APP_IDENTIFIER, Paths};
@@ -592,15 +592,6 @@ pub fn deploy(args: DeployArgs, paths: &Paths) -> ExitCode {
     finish(result, Some(&imported))
 }
 
-/// The slot of the secret the auth type sends, if any.
-fn needed_slot(auth: &ConnectionAuth) -> Option<SecretSlot> {
-    match auth {
-        ConnectionAuth::ApiKey { .. } => Some(SecretSlot::ApiKey),
-        ConnectionAuth::OAuth2 { .. } => Some(SecretSlot::ClientSecret),
-        _ => None,
-    }
-}
-
 async fn deploy_run(
     args: &DeployArgs,
     paths: &Paths,
@@ -639,7 +630,7 @@ async fn deploy_run(
     };
 
     // The secret: the flag's variable, the default variable, FILE, then the linked draft.
-    let slot = needed_slot(&connection.auth);
+    let slot = connection.auth.secret_slot();
     let mut secret = None;
     let mut secret_from = "";
     if let Some(slot) = slot {

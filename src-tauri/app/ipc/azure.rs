@@ -13,7 +13,6 @@ use gateway_studio_core::azure::arm::{
 use gateway_studio_core::azure::preferences::{AzurePreferences, AzureScope};
 use gateway_studio_core::azure::sign_in::{self, Shell};
 use gateway_studio_core::azure::{CloudId, CustomCloud, Identity, SignInMethod};
-use gateway_studio_core::connection::{ConnectionAuth, SecretSlot};
 use gateway_studio_core::drafts::{Draft, DraftLink};
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::settings::Settings;
@@ -296,10 +295,8 @@ async fn draft_secret(
     state: &AppState,
     draft: &Draft,
 ) -> Result<Option<Sensitive<String>>, AppError> {
-    let slot = match draft.connection.auth {
-        ConnectionAuth::ApiKey { .. } => SecretSlot::ApiKey,
-        ConnectionAuth::OAuth2 { .. } => SecretSlot::ClientSecret,
-        _ => return Ok(None),
+    let Some(slot) = draft.connection.auth.secret_slot() else {
+        return Ok(None);
     };
     Ok(state.drafts()?.secret(&draft.id, slot).await?)
 }

@@ -8,7 +8,7 @@ use tauri::ipc::Channel;
 
 use gateway_studio_core::agent_service::CredentialInputs;
 use gateway_studio_core::azure::arm::ConnectionParent;
-use gateway_studio_core::connection::{ConnectionAuth, ConnectionCategory, SecretSlot};
+use gateway_studio_core::connection::{ConnectionAuth, ConnectionCategory};
 use gateway_studio_core::net::HttpClient;
 use gateway_studio_core::playground::{
     Cleanup, ConversationRecord, ConversationSummary, FoundryResources, History, LocalStart,
@@ -121,11 +121,7 @@ pub async fn playground_start(
 
     let session = match request.mode {
         PlaygroundMode::Local => {
-            let slot = match connection.auth {
-                ConnectionAuth::ApiKey { .. } => Some(SecretSlot::ApiKey),
-                ConnectionAuth::OAuth2 { .. } => Some(SecretSlot::ClientSecret),
-                _ => None,
-            };
+            let slot = connection.auth.secret_slot();
             let secret = match slot {
                 Some(slot) => state.drafts()?.secret(&draft.id, slot).await?,
                 None => None,

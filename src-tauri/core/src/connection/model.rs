@@ -153,6 +153,16 @@ impl ConnectionAuth {
         }
     }
 
+    /// The slot of the secret this auth type sends (the API key, the OAuth2 client secret);
+    /// none for a managed identity, whose token the service gets itself.
+    pub fn secret_slot(&self) -> Option<SecretSlot> {
+        match self {
+            Self::ApiKey { .. } => Some(SecretSlot::ApiKey),
+            Self::OAuth2 { .. } => Some(SecretSlot::ClientSecret),
+            Self::ProjectManagedIdentity { .. } | Self::Unsupported { .. } => None,
+        }
+    }
+
     /// The exact `authType` string.
     pub fn auth_type(&self) -> &str {
         match self {

@@ -366,6 +366,33 @@ impl RunningFoundry {
         self.gateway_calls.take(client_request_id)
     }
 
+    /// Each of `exchanges` (the app's trace of its data-plane calls) followed by the gateway
+    /// calls this service made for it, in the same run and labelled `Agent Service → …`.
+    /// Exchanges with another host (Azure's Foundry) pass through unchanged.
+    pub fn with_gateway_calls(&self, exchanges: Vec<TraceExchange>) -> Vec<TraceExchange> {
+        let base = self.base_url().to_string();
+        let mut out = Vec::with_capacity(exchanges.len());
+        for exchange in exchanges {
+            let request_id = exchange
+                .request_headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(tap::CLIENT_REQUEST_ID))
+                .map(|h| h.value.clone())
+                .filter(|_| exchange.url.starts_with(&base));
+            let run_id = exchange.run_id.clone();
+            out.push(exchange);
+            for mut call in request_id
+                .map(|id| self.take_gateway_calls(&id))
+                .unwrap_or_default()
+            {
+                call.run_id = run_id.clone();
+                call.label = format!("Agent Service → {}", call.label);
+                out.push(call);
+            }
+        }
+        out
+    }
+
     pub async fn shutdown(self) {
         self.server.shutdown().await;
     }

@@ -249,7 +249,7 @@ pub(super) async fn create(
     body: Bytes,
 ) -> Reply {
     let client_request_id = headers
-        .get("x-ms-client-request-id")
+        .get(super::tap::CLIENT_REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let body = json_object(&body, false, |m| invalid_payload(m, None))?;

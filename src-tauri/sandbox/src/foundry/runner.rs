@@ -15,7 +15,7 @@ use gateway_studio_core::agent_service::{
     ChatReply, CredentialInputs, GatewayFailureKind, GatewayModel, MODEL_FORM, RunError,
     split_model,
 };
-use gateway_studio_core::connection::{ConnectionAuth, SecretSlot, import_arm_value};
+use gateway_studio_core::connection::{SecretSlot, import_arm_value};
 use gateway_studio_core::net::Exchange;
 use gateway_studio_core::secrets::Sensitive;
 use gateway_studio_core::trace::Redactor;
@@ -100,12 +100,8 @@ impl Service {
                 .find(|s| s.slot == slot)
                 .map(|s| s.value.clone())
         };
-        let slot = match imported.connection.auth {
-            ConnectionAuth::OAuth2 { .. } => SecretSlot::ClientSecret,
-            _ => SecretSlot::ApiKey,
-        };
         let inputs = CredentialInputs {
-            secret: secret(slot),
+            secret: imported.connection.auth.secret_slot().and_then(secret),
             managed_identity_token: Some(Sensitive::new(
                 self.world.lock().managed_identity_token.clone(),
             )),

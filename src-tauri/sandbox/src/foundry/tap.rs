@@ -14,6 +14,9 @@ use gateway_studio_core::agent_service::model::trace_record;
 use gateway_studio_core::net::Exchange;
 use gateway_studio_core::trace::{Redactor, TraceExchange};
 
+/// The header a data-plane request names itself by.
+pub const CLIENT_REQUEST_ID: &str = "x-ms-client-request-id";
+
 /// Calls nobody took are dropped beyond this many (oldest first).
 const KEEP: usize = 256;
 

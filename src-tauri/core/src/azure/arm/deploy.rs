@@ -107,15 +107,6 @@ pub async fn read_existing(
     }
 }
 
-/// The slot of the secret `connection`'s auth type needs, if any.
-fn needed_secret(connection: &Connection) -> Option<SecretSlot> {
-    match connection.auth {
-        ConnectionAuth::ApiKey { .. } => Some(SecretSlot::ApiKey),
-        ConnectionAuth::OAuth2 { .. } => Some(SecretSlot::ClientSecret),
-        ConnectionAuth::ProjectManagedIdentity { .. } | ConnectionAuth::Unsupported { .. } => None,
-    }
-}
-
 /// `connection` as it will be sent to `parent`: the scope follows where it is deployed, and the
 /// secret is referenced exactly when one is given.
 fn as_sent(
@@ -126,7 +117,7 @@ fn as_sent(
     let mut sent = connection.clone();
     sent.scope = parent.scope();
     let reference = secret.map(|_| crate::connection::SecretRef {
-        slot: needed_secret(connection).unwrap_or(SecretSlot::ApiKey),
+        slot: connection.auth.secret_slot().unwrap_or(SecretSlot::ApiKey),
     });
     match &mut sent.auth {
         ConnectionAuth::ApiKey { key } => *key = reference,
@@ -165,7 +156,7 @@ pub fn plan_deploy(
             "Fix the connection in the editor; Azure would reject it or agents would fail.",
         ));
     }
-    if let (Some(slot), None) = (needed_secret(&sent), secret) {
+    if let (Some(slot), None) = (sent.auth.secret_slot(), secret) {
         let what = slot_words(slot);
         let consequence = if existing.is_some() {
             format!(
@@ -256,7 +247,7 @@ pub fn put_body(
     connection: &Connection,
     secret: Option<&Sensitive<String>>,
 ) -> Option<Vec<u8>> {
-    if needed_secret(connection).is_some() && secret.is_none() {
+    if connection.auth.secret_slot().is_some() && secret.is_none() {
         return None;
     }
     let sent = as_sent(parent, connection, secret);
