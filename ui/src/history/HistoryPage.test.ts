@@ -113,6 +113,19 @@ describe('the History page', () => {
     expect(document.body.textContent).toContain('Old question');
   });
 
+  it('reopens a command-line run read-only even when there is no draft', async () => {
+    const cli = conversation(summary('conv-1', 'local', 'sandbox-openai/gpt-4o', { draftId: null }), [
+      turnRecord({ input: { kind: 'message', text: 'From the shell' }, reply: 'Echo from gpt-4o: From the shell' }),
+    ]);
+    open({ connections: { drafts: [] }, playground: { conversations: [cli] }, traces: { history: [ENTRIES[1]] } });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    await fireEvent.click(rows()[0]);
+    await waitFor(() => expect(page()).toBe('playground'));
+    expect((await screen.findByTestId('stored-view')).dataset.conversationId).toBe('conv-1');
+    expect(screen.queryByTestId('playground-empty')).toBeNull();
+    expect((screen.getByTestId('continue-conversation') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('reopens a deployment on Traces, filtered to its run', async () => {
     const put = exchangeFor(traceSummary('x-put', 'arm:put', { runId: 'run-arm', kind: 'arm', method: 'PUT', url: 'https://management.azure.com/x' }));
     const other = exchangeFor(traceSummary('x-other', 'chat:gpt-4o', { runId: 'run-other' }));
